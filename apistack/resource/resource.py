@@ -1,0 +1,249 @@
+"""``Resource``: the WSGI app that dispatches one routed request to a controller method.
+
+The request path is a short sequence of named steps:
+
+1. negotiate the microversion (versioned APIs only);
+2. take the action and its arguments from ``wsgiorg.routing_args``;
+3. read the JSON body (POST and PUT only);
+4. resolve the method (``POST .../action`` by the body's single key; overloads by version);
+5. check the URL's project id against the context's;
+6. call the method and render its result, or render the fault it raised.
+
+Everything that can be worked out before the first request (the method table, the action
+table, the negotiator) is built in ``__init__``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import webob
+
+from apistack.resource.controller import (
+    Controller,
+    UnexpectedAPIError,
+    VersionedMethod,
+    select_response_code,
+)
+from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
+from apistack.resource.faults import VERSION_HEADERS_KEY, Fault, fault_for_exception
+from apistack.resource.negotiation import VersionNegotiator
+from apistack.resource.request import Request
+from apistack.resource.results import ResponseObject, serialize_json, status_line
+from apistack.resource.versions import APISettings, APIVersionRequest
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+__all__ = ["Resource"]
+
+LOG = logging.getLogger(__name__)
+
+_NULL_VERSION = APIVersionRequest()
+_BODY_METHODS = frozenset({"POST", "PUT"})
+_ROUTING_KEYS = ("controller", "format", "action")
+_BASE_NAMES = frozenset(dir(Controller))
+
+
+class _Method:
+    """A dispatchable controller method: a plain callable or a set of versioned overloads."""
+
+    __slots__ = ("name", "overloads", "plain")
+
+    def __init__(self, controller: Any, name: str) -> None:
+        self.name = name
+        impls: tuple[VersionedMethod, ...] = getattr(controller, "versioned_methods", {}).get(
+            name, ()
+        )
+        self.overloads = tuple((impl, impl.func.__get__(controller)) for impl in impls)
+        self.plain: Callable[..., Any] | None = None if impls else getattr(controller, name)
+
+    def select(self, version: APIVersionRequest) -> Callable[..., Any] | None:
+        """:returns: the bound implementation serving ``version``, or None."""
+        if self.plain is not None:
+            return self.plain
+        for impl, bound in self.overloads:
+            if impl.serves(version):
+                return bound
+        return None
+
+
+def _method_table(controller: Any) -> dict[str, _Method]:
+    names = (name for name in dir(type(controller)) if not name.startswith("_"))
+    return {
+        name: _Method(controller, name)
+        for name in names
+        if name not in _BASE_NAMES and callable(getattr(controller, name, None))
+    }
+
+
+class Resource:
+    """Dispatch routed requests to ``controller``.
+
+    :param controller: the controller instance (usually a ``Controller`` subclass).
+    :param settings: the API's settings; an unversioned API when None.
+    :param sub_controllers: controllers whose ``@action`` methods this resource also serves.
+    """
+
+    def __init__(
+        self,
+        controller: Any,
+        settings: APISettings | None = None,
+        sub_controllers: Iterable[Any] = (),
+    ) -> None:
+        self.controller = controller
+        self.settings = settings or APISettings()
+        self.negotiator = VersionNegotiator(self.settings) if self.settings.versioned else None
+        self.sub_controllers: list[Any] = []
+        self._methods = _method_table(controller) if controller is not None else {}
+        self.wsgi_actions: dict[str, _Method] = {}
+        self.register_actions(controller)
+        for sub in sub_controllers:
+            self.register_subcontroller_actions(sub)
+        self._request_class = type(
+            "Request", (Request,), {"context_key": self.settings.context_key}
+        )
+
+    def register_actions(self, controller: Any) -> None:
+        """Serve the ``@action`` methods of ``controller`` through this resource."""
+        for key, name in getattr(controller, "wsgi_actions", {}).items():
+            self.wsgi_actions[key] = _Method(controller, name)
+
+    def register_subcontroller_actions(self, sub_controller: Any) -> None:
+        """Like ``register_actions``, and remember ``sub_controller`` for introspection."""
+        self.sub_controllers.append(sub_controller)
+        self.register_actions(sub_controller)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        req = self._request_class(environ)
+        try:
+            if self.negotiator is not None:
+                version = self.negotiator.negotiate(environ)
+            else:
+                version = _NULL_VERSION
+            return self._dispatch(req, version, start_response)
+        except Exception as exc:  # every error becomes a JSON fault; see _fault
+            return self._fault(exc, req)(environ, start_response)  # type: ignore[no-any-return]
+
+    def _dispatch(
+        self, req: Request, version: APIVersionRequest, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        action, args = self.get_action_args(req.environ)
+        body = self._read_body(req) if req.method in _BODY_METHODS else _NO_BODY
+        method = self._resolve(action, body, version)
+        self._check_project(req, args.pop("project_id", None))
+        if body is not _NO_BODY:
+            args["body"] = body
+        result = method(req=req, **args)
+        return self._render(req, method, version, result, start_response)
+
+    def get_action_args(self, environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:
+        """:returns: the routed action name and the path variables for the method."""
+        routing = environ.get("wsgiorg.routing_args")
+        args = dict(routing[1]) if routing else {}
+        for key in _ROUTING_KEYS[:2]:
+            args.pop(key, None)
+        return str(args.pop("action", "")), args
+
+    def _read_body(self, req: Request) -> Any:
+        if req.content_length is None and not req.is_body_readable:
+            return None
+        raw = req.body
+        if not raw:
+            return None
+        req.get_content_type(self.settings.service_type)
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
+            raise MalformedRequestBody() from None
+
+    def _resolve(self, action: str, body: Any, version: APIVersionRequest) -> Callable[..., Any]:
+        if action == "action" and self.wsgi_actions:
+            if not isinstance(body, dict) or len(body) != 1:
+                raise MalformedRequestBody()
+            key = next(iter(body))
+            entry = self.wsgi_actions.get(key)
+            if entry is None:
+                raise Invalid(f"There is no such action: {key}")
+        else:
+            entry = self._methods.get(action)
+            if entry is None:
+                raise NotFound("The resource could not be found.")
+        method = entry.select(version)
+        if method is None:
+            raise NotFound("The resource could not be found.")
+        return method
+
+    def _check_project(self, req: Request, url_project: str | None) -> None:
+        context = req.environ.get(self.settings.context_key)
+        if not url_project or context is None:
+            return
+        project = getattr(context, "project_id", None)
+        if project != url_project:
+            raise Invalid(
+                f"Malformed request URL: URL's project_id '{url_project}' "
+                f"doesn't match Context's project_id '{project}'"
+            )
+
+    def _render(
+        self,
+        req: Request,
+        method: Callable[..., Any],
+        version: APIVersionRequest,
+        result: Any,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        environ = req.environ
+        if isinstance(result, webob.Response):
+            result.headerlist.extend(environ.get(VERSION_HEADERS_KEY, ()))
+            return result(environ, start_response)  # type: ignore[no-any-return]
+        if isinstance(result, ResponseObject):
+            code, obj, extra = result.code, result.obj, list(result.iter_headers())
+        elif result is None or isinstance(result, (dict, list)):
+            code, obj, extra = None, result, []
+        else:
+            raise TypeError(f"{self._name(method)} returned a {type(result).__name__}")
+        if code is None:
+            code = select_response_code(method, version)
+            if code is None:
+                raise TypeError(f"{self._name(method)} has no response code for {version}")
+        body = b"" if obj is None else serialize_json(obj)
+        headers = [
+            ("Content-Type", req.best_match_content_type(self.settings.service_type)),
+            ("Content-Length", str(len(body))),
+            *extra,
+            *environ.get(VERSION_HEADERS_KEY, ()),
+        ]
+        start_response(status_line(code), headers)
+        return [body]
+
+    @staticmethod
+    def _name(method: Callable[..., Any]) -> str:
+        return getattr(method, "__qualname__", repr(method))
+
+    def _fault(self, exc: Exception, req: Request) -> webob.Response:
+        environ = req.environ
+        if isinstance(exc, UnexpectedAPIError):
+            fault = Fault(500, f"Unexpected API Error. {self.settings.support_text}")
+        elif isinstance(exc, webob.exc.HTTPException) or hasattr(exc, "code"):
+            fault = fault_for_exception(exc)
+        else:
+            LOG.error(
+                "Unhandled error in %s %s (request %s)",
+                req.method,
+                req.path_qs,
+                environ.get("openstack.request_id", "-"),
+                exc_info=exc,
+            )
+            fault = Fault(500)
+        return fault.response_for(environ)
+
+
+class _NoBody:
+    """Marks a request whose method takes no body (the method gets no ``body`` argument)."""
+
+
+_NO_BODY: Any = _NoBody()

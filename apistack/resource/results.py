@@ -1,0 +1,94 @@
+"""``ResponseObject`` and the serialisation of a controller result to a WSGI response."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import http
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = ["ResponseObject", "json_default", "serialize_json", "status_line"]
+
+
+class ResponseObject:
+    """A controller result with an explicit status and headers.
+
+    :param obj: the JSON-serialisable body (a dict or list), or None for an empty body.
+    :param code: the status; when None, the method's ``@response`` code (or 200) is used.
+    :param headers: extra response headers. Header names are case-insensitive.
+    """
+
+    __slots__ = ("_code", "_headers", "obj")
+
+    def __init__(
+        self, obj: Any = None, code: int | None = None, headers: Mapping[str, Any] | None = None
+    ) -> None:
+        self.obj = obj
+        self._code = code
+        self._headers: dict[str, str] = {}
+        for name, value in (headers or {}).items():
+            self[name] = value
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers[name.lower()]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._headers[name.lower()] = str(value)
+
+    def __delitem__(self, name: str) -> None:
+        del self._headers[name.lower()]
+
+    @property
+    def code(self) -> int | None:
+        """The explicit status, or None to use the method's default."""
+        return self._code
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """A copy of the headers, keyed by lower-case name."""
+        return dict(self._headers)
+
+    def iter_headers(self) -> Iterator[tuple[str, str]]:
+        """:returns: the headers as ``(name, value)`` pairs, without copying."""
+        return iter(self._headers.items())
+
+
+def json_default(value: Any) -> Any:
+    """Serialise the non-JSON types controllers commonly return.
+
+    :raises TypeError: for anything else, so that a bad result is a server error, not
+        silently wrong output.
+    """
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+_encoder = json.JSONEncoder(default=json_default, ensure_ascii=True)
+
+
+def serialize_json(obj: Any) -> bytes:
+    """:returns: ``obj`` as JSON bytes."""
+    return _encoder.encode(obj).encode("ascii")
+
+
+_STATUS_LINES: dict[int, str] = {
+    status.value: f"{status.value} {status.phrase}" for status in http.HTTPStatus
+}
+
+
+def status_line(code: int) -> str:
+    """:returns: the WSGI status line for ``code`` (``"202 Accepted"``)."""
+    line = _STATUS_LINES.get(code)
+    return line if line is not None else f"{code} Unknown"
