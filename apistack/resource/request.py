@@ -12,7 +12,7 @@ import webob
 
 from apistack.resource.exceptions import InvalidContentType
 from apistack.resource.negotiation import LEGACY_V2_KEY, VERSION_KEY
-from apistack.resource.versions import APIVersionRequest
+from apistack.resource.versions import APISettings, APIVersionRequest
 
 __all__ = ["BEST_CONTENT_TYPE_KEY", "CONTEXT_KEY", "Request"]
 
@@ -28,8 +28,10 @@ _JSON = "application/json"
 class Request(webob.Request):
     """The request object controllers receive as ``req``."""
 
-    #: set by the Resource that dispatches the request.
+    #: set by the Resource that dispatches the request (its own subclass of Request).
     context_key: str = CONTEXT_KEY
+    #: the settings of the API the request is dispatched in.
+    api_settings: APISettings = APISettings()
 
     @property
     def api_version_request(self) -> APIVersionRequest:

@@ -104,7 +104,9 @@ class Resource:
         for sub in sub_controllers:
             self.register_subcontroller_actions(sub)
         self._request_class = type(
-            "Request", (Request,), {"context_key": self.settings.context_key}
+            "Request",
+            (Request,),
+            {"context_key": self.settings.context_key, "api_settings": self.settings},
         )
 
     def register_actions(self, controller: Any) -> None:
