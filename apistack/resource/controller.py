@@ -14,6 +14,7 @@ class is defined:
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -252,8 +253,8 @@ def api_version(
 
 
 def _check_disjoint(cls: type, name: str, impls: list[VersionedMethod]) -> None:
-    ordered = sorted(impls, key=lambda m: (m.min_version or APIVersionRequest("0.0")))
-    for before, after in zip(ordered, ordered[1:]):
+    ordered = sorted(impls, key=lambda m: m.min_version or APIVersionRequest("0.0"))
+    for before, after in itertools.pairwise(ordered):
         before_high = before.max_version
         after_low = after.min_version or APIVersionRequest("0.0")
         if before_high is None or before_high >= after_low:
@@ -305,8 +306,7 @@ class Controller:
             with _pending_lock:
                 declared = _pending.pop(prefix + name, None)
             if not declared:
-                if name in inherited:
-                    del inherited[name]  # a plain override replaces the versioned set
+                inherited.pop(name, None)  # a plain override replaces the versioned set
                 continue
             impls = [*inherited.get(name, ()), *declared]
             _check_disjoint(cls, name, impls)

@@ -117,8 +117,9 @@ class Fault(webob.exc.HTTPException):
         extra: dict[str, str] = {}
         if isinstance(error, webob.exc.HTTPException):
             code = int(getattr(error, "code", 500) or 500)
-            if message is None and getattr(error, "detail", None):
-                message = str(error.detail)
+            detail = getattr(error, "detail", None)
+            if message is None and detail:
+                message = str(detail)
             elif message is None and isinstance(error, webob.exc.WSGIHTTPException):
                 message = str(error.explanation)
             extra.update(_exception_headers(error))
@@ -140,7 +141,7 @@ class Fault(webob.exc.HTTPException):
         return fault_response(self.code, self.message, self.headers, environ)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        return self.response_for(environ)(environ, start_response)  # type: ignore[no-any-return]
+        return self.response_for(environ)(environ, start_response)
 
 
 _HOP_HEADERS = frozenset({"content-type", "content-length"})

@@ -89,5 +89,5 @@ class Request(webob.Request):
         if media in ("", "text/plain"):
             return None
         if media in (_JSON, f"application/vnd.openstack.{service_type}+json"):
-            return media
+            return str(media)
         raise InvalidContentType()

@@ -15,6 +15,7 @@ table, the negotiator) is built in ``__init__``.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -58,7 +59,9 @@ class _Method:
         impls: tuple[VersionedMethod, ...] = getattr(controller, "versioned_methods", {}).get(
             name, ()
         )
-        self.overloads = tuple((impl, impl.func.__get__(controller)) for impl in impls)
+        self.overloads: tuple[tuple[VersionedMethod, Callable[..., Any]], ...] = tuple(
+            (impl, impl.func.__get__(controller)) for impl in impls
+        )
         self.plain: Callable[..., Any] | None = None if impls else getattr(controller, name)
 
     def select(self, version: APIVersionRequest) -> Callable[..., Any] | None:
@@ -128,7 +131,7 @@ class Resource:
                 version = _NULL_VERSION
             return self._dispatch(req, version, start_response)
         except Exception as exc:  # every error becomes a JSON fault; see _fault
-            return self._fault(exc, req)(environ, start_response)  # type: ignore[no-any-return]
+            return self._fault(exc, req)(environ, start_response)
 
     def _dispatch(
         self, req: Request, version: APIVersionRequest, start_response: StartResponse
@@ -151,9 +154,7 @@ class Resource:
         return str(args.pop("action", "")), args
 
     def _read_body(self, req: Request) -> Any:
-        if req.content_length is None and not req.is_body_readable:
-            return None
-        raw = req.body
+        raw = read_body_bytes(req.environ)
         if not raw:
             return None
         req.get_content_type(self.settings.service_type)
@@ -201,7 +202,7 @@ class Resource:
         environ = req.environ
         if isinstance(result, webob.Response):
             result.headerlist.extend(environ.get(VERSION_HEADERS_KEY, ()))
-            return result(environ, start_response)  # type: ignore[no-any-return]
+            return result(environ, start_response)
         if isinstance(result, ResponseObject):
             code, obj, extra = result.code, result.obj, list(result.iter_headers())
         elif result is None or isinstance(result, (dict, list)):
@@ -242,6 +243,33 @@ class Resource:
             )
             fault = Fault(500)
         return fault.response_for(environ)
+
+
+def read_body_bytes(environ: WSGIEnvironment) -> bytes:
+    """Read the whole request body once, and leave it re-readable for the method.
+
+    Errors raised by a wrapped ``wsgi.input`` (the size limiter's 413) propagate as they are.
+    """
+    length = environ.get("CONTENT_LENGTH")
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    if length:
+        try:
+            size = int(length)
+        except ValueError:
+            return b""
+        raw: bytes = stream.read(size) if size > 0 else b""
+    elif environ.get("wsgi.input_terminated") or (
+        environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
+    ):
+        raw = stream.read()
+    else:
+        return b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    environ["CONTENT_LENGTH"] = str(len(raw))
+    environ["webob.is_body_seekable"] = True
+    return raw
 
 
 class _NoBody:
