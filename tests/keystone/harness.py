@@ -209,9 +209,9 @@ def run_keystone(port: int = 0) -> Iterator[Keystone]:
     :param port: TCP port on 127.0.0.1; 0 picks a free one
     :raises install.InstallError: when Keystone cannot be installed (no network, ...)
     """
-    timings = install.ensure_installed()
+    venv, timings = install.ensure_installed()
     with tempfile.TemporaryDirectory(prefix="apistack-keystone-") as workdir:
-        server = Keystone(install.DEFAULT_VENV, Path(workdir), port)
+        server = Keystone(venv, Path(workdir), port)
         server.timings.update(timings)
         try:
             server.prepare()
@@ -235,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGTERM)
         return 0
-    install.ensure_installed()
-    server = Keystone(install.DEFAULT_VENV, Path(tempfile.mkdtemp(prefix="keystone-")), args.port)
+    venv, _ = install.ensure_installed()
+    server = Keystone(venv, Path(tempfile.mkdtemp(prefix="keystone-")), args.port)
     server.prepare()
     server.start()
     server.provision()

@@ -152,12 +152,12 @@ def _locked(path: Path) -> Iterator[None]:
         yield
 
 
-def ensure_installed(venv: Path = DEFAULT_VENV) -> dict[str, float]:
+def ensure_installed(venv: Path = DEFAULT_VENV) -> tuple[Path, dict[str, float]]:
     """Make sure ``venv`` holds :data:`PIP_SPEC` and a template; rebuild when the stamp differs.
 
     :param venv: where the virtualenv lives (``KS_VENV`` in the environment overrides the
         default)
-    :returns: seconds spent per step (empty when everything was cached)
+    :returns: the venv's path and the seconds spent per step (none when all was cached)
     :raises InstallError: when pip or keystone-manage fails; never skips silently
     """
     venv = Path(os.environ.get("KS_VENV", venv))
@@ -166,7 +166,7 @@ def ensure_installed(venv: Path = DEFAULT_VENV) -> dict[str, float]:
         python = find_python()
         stamp_file, wanted = venv / ".apistack-stamp", _stamp(python)
         if stamp_file.is_file() and stamp_file.read_text() == wanted:
-            return timings
+            return venv, timings
         shutil.rmtree(venv, ignore_errors=True)
         log = venv.with_name(venv.name + "-install.log")
         log.write_text("")
@@ -178,4 +178,4 @@ def ensure_installed(venv: Path = DEFAULT_VENV) -> dict[str, float]:
         build_template(venv, venv / "template", log)
         timings["keystone-manage template"] = time.perf_counter() - started
         stamp_file.write_text(wanted)
-    return timings
+    return venv, timings
