@@ -39,7 +39,15 @@ def test_catalog_finds_compute_endpoint_through_keystoneauth(keystone: Keystone)
     # The way the openstack CLI finds the API: password auth, then the catalog.
     keystone.register_compute("http://127.0.0.1:1/v2.1", "http://127.0.0.1:2/v2.1")
     keystone.register_compute("http://127.0.0.1:3/v2.1")  # re-registering moves it
-    auth = v3.Password(auth_url=keystone.url, **_password_options(keystone))
+    member = keystone.member
+    auth = v3.Password(
+        auth_url=keystone.url,
+        username=member.username,
+        password=member.password,
+        project_name=member.project_name,
+        user_domain_id=member.user_domain_id,
+        project_domain_id=member.project_domain_id,
+    )
     client = session.Session(auth=auth)
 
     public = client.get_endpoint(service_type="compute", interface="public")
@@ -74,9 +82,3 @@ def test_stopped_keystone_refuses_connections_and_restarts(running_keystone: Key
         "GET", "/auth/tokens", headers={"X-Auth-Token": admin_token, "X-Subject-Token": token}
     )
     assert status == 200
-
-
-def _password_options(keystone: Keystone) -> dict[str, str]:
-    options = keystone.member.auth_options()
-    del options["auth_type"]
-    return options
