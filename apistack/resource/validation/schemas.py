@@ -1,8 +1,8 @@
 """Versioned schemas and the checks run when a schema decorator is applied.
 
-A method's schemas of one kind (body, query or response) form a ``SchemaSet``: either one
-unversioned schema, or versioned schemas whose ranges are contiguous and do not overlap. Each
-schema must also say ``additionalProperties`` wherever it has ``properties`` or
+A method's schemas of one kind (body, query or response) form a tuple of ``VersionedSchema``:
+either one unversioned schema, or versioned schemas whose ranges are contiguous and do not
+overlap. Each schema must also say ``additionalProperties`` wherever it has ``properties`` or
 ``patternProperties``, so nobody relies on jsonschema's permissive default by accident. A
 mistake raises ``SchemaDefinitionError`` at import time, naming the method and the schema.
 """
@@ -155,7 +155,7 @@ def check_schema(owner: str, kind: str, entry: VersionedSchema) -> None:
 
     :raises SchemaDefinitionError: naming ``owner`` (the method) and the schema.
     """
-    where = f"{owner}: {kind} schema {entry.range_text()} {_describe(entry.schema)}"
+    where = f"{owner}: @{kind} {entry.range_text()} {_describe(entry.schema)}"
     try:
         jsonschema.Draft202012Validator.check_schema(entry.schema)
     except jsonschema.exceptions.SchemaError as exc:
@@ -184,11 +184,11 @@ def add_schema(
         unversioned schema would be mixed with others.
     """
     if entry.min_version and entry.max_version and entry.max_version < entry.min_version:
-        raise SchemaDefinitionError(f"{owner}: {kind} schema range {entry.range_text()} is empty")
+        raise SchemaDefinitionError(f"{owner}: @{kind} range {entry.range_text()} is empty")
     combined = sorted((*existing, entry), key=lambda e: e.min_version or APIVersionRequest())
     if len(combined) > 1 and not all(e.versioned for e in combined):
         raise SchemaDefinitionError(
-            f"{owner}: an unversioned {kind} schema cannot be mixed with others "
+            f"{owner}: an unversioned @{kind} cannot be mixed with versioned ones "
             f"({', '.join(e.range_text() for e in combined)})"
         )
     for before, after in itertools.pairwise(combined):
@@ -196,7 +196,7 @@ def add_schema(
         if low is None or high is None or not _follows(high, low):
             problem = "overlap" if low is None or high is None or low <= high else "leave a gap"
             raise SchemaDefinitionError(
-                f"{owner}: {kind} schemas {before.range_text()} and {after.range_text()} "
+                f"{owner}: @{kind} ranges {before.range_text()} and {after.range_text()} "
                 f"{problem}; versioned schemas must cover contiguous, non-overlapping ranges"
             )
     return tuple(combined)
