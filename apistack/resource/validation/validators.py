@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import jsonschema.exceptions
 import jsonschema.validators
 
 from apistack.resource.exceptions import ValidationError
+from apistack.resource.validation.fastpath import Predicate, compile_predicate
 from apistack.resource.validation.formats import FORMAT_CHECKER, InvalidName
 
 __all__ = ["SchemaValidator", "soft_additional_properties", "validator_for"]
@@ -106,7 +107,7 @@ class SchemaValidator:
     :param relaxed: use the legacy-v2 soft ``additionalProperties`` (may delete keys).
     """
 
-    __slots__ = ("_validator", "is_body", "relaxed", "schema")
+    __slots__ = ("_fast", "_validator", "is_body", "relaxed", "schema")
 
     def __init__(
         self, schema: Mapping[str, Any], *, is_body: bool = True, relaxed: bool = False
@@ -116,12 +117,20 @@ class SchemaValidator:
         self.relaxed = relaxed
         cls = _RELAXED_CLASS if relaxed else _STRICT_CLASS
         self._validator = cls(schema, format_checker=FORMAT_CHECKER)
+        # The relaxed validator edits the instance as it goes, so it always runs jsonschema.
+        self._fast = None if relaxed else compile_predicate(schema, self._subschema_predicate)
+
+    def _subschema_predicate(self, subschema: Mapping[str, Any]) -> Predicate:
+        return cast(Predicate, self._validator.evolve(schema=subschema).is_valid)
 
     def validate(self, instance: Any) -> None:
         """Check ``instance`` (a relaxed validator may delete unknown keys from it).
 
         :raises ValidationError: with the first violation's message.
         """
+        if self._fast is not None and self._fast(instance):
+            return
+        # Invalid (or not compiled): jsonschema decides, and words the error.
         try:
             error = next(self._validator.iter_errors(instance), None)
         except TypeError as exc:
