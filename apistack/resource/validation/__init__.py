@@ -21,7 +21,11 @@ from apistack.resource.validation.introspection import (
     SchemaRange,
     list_route_schemas,
 )
-from apistack.resource.validation.schemas import SchemaDefinitionError, VersionedSchema
+from apistack.resource.validation.schemas import (
+    SchemaDefinitionError,
+    VersionedSchema,
+    check_meta_schema,
+)
 from apistack.resource.validation.validators import SchemaValidator, validator_for
 
 __all__ = [
@@ -33,6 +37,7 @@ __all__ = [
     "SchemaRange",
     "SchemaValidator",
     "VersionedSchema",
+    "check_meta_schema",
     "list_route_schemas",
     "parameter_types",
     "query_schema",

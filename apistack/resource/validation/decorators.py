@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
+import jsonschema.exceptions
 import webob
 
 from apistack.resource.controller import UnexpectedAPIError
@@ -30,7 +31,8 @@ from apistack.resource.validation.schemas import (
     SchemaDefinitionError,
     VersionedSchema,
     add_schema,
-    check_schema,
+    check_open_objects,
+    describe,
 )
 from apistack.resource.versions import APIVersionRequest
 
@@ -95,10 +97,13 @@ def _register(
             f"{owner}: @{kind} is applied above @api_version, which would drop it; "
             "put @api_version above the schema decorators"
         )
-    entry = VersionedSchema.build(
-        body, _bound(bounds[0]), _bound(bounds[1]), is_body=is_body, relax_legacy=relax_legacy
-    )
-    check_schema(owner, kind, entry)
+    low, high = _bound(bounds[0]), _bound(bounds[1])
+    try:
+        entry = VersionedSchema.build(body, low, high, is_body=is_body, relax_legacy=relax_legacy)
+    except (re.error, jsonschema.exceptions.SchemaError) as exc:
+        text = describe(owner, kind, body, low, high)
+        raise SchemaDefinitionError(f"{text} cannot be compiled: {exc}") from None
+    check_open_objects(owner, kind, entry)
     return entry, add_schema(getattr(func, attr, ()), entry, owner, kind)
 
 

@@ -10,6 +10,7 @@ import pytest
 from apistack.resource import Controller, ControllerDefinitionError, api_version
 from apistack.resource.validation import (
     SchemaDefinitionError,
+    check_meta_schema,
     query_schema,
     response_body_schema,
     schema,
@@ -116,9 +117,15 @@ def test_the_error_names_the_qualname_and_shows_the_schema() -> None:
     assert '{"properties": {"id": {}}, "type": "object"}' in text
 
 
-def test_a_schema_jsonschema_cannot_read_is_rejected() -> None:
+def test_a_schema_that_cannot_be_compiled_is_rejected() -> None:
+    with pytest.raises(SchemaDefinitionError, match=r"^_method: @schema .* cannot be compiled"):
+        schema({"type": "string", "pattern": "("})(_method)
+
+
+def test_the_meta_schema_check_is_available_for_tests() -> None:
+    check_meta_schema(CLOSED)
     with pytest.raises(SchemaDefinitionError, match="is not a valid schema"):
-        schema({"type": "objekt"})(_method)
+        check_meta_schema({"type": "objekt"})
 
 
 def test_schema_decorators_above_api_version_are_rejected() -> None:

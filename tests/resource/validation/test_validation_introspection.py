@@ -16,7 +16,7 @@ from validation_sample import (
 )
 
 from apistack.resource import APIVersionRequest, Resource
-from apistack.resource.validation import MethodSchemas, list_route_schemas
+from apistack.resource.validation import MethodSchemas, check_meta_schema, list_route_schemas
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,8 @@ def test_schema_coverage_of_the_sample_controllers() -> None:
             missing.append(f"{row.handler}: no query schema")
         if not row.response:
             missing.append(f"{row.handler}: no response schema")
+        for entry in (*row.body, *row.query, *row.response):
+            check_meta_schema(entry.schema)
     assert missing == []
 
 

@@ -62,7 +62,7 @@ def test_empty_response_validates_as_null() -> None:
 
 
 def test_error_mode_with_expected_errors_outside_is_still_a_generic_500() -> None:
-    # update() has @expected_errors below @response_body_schema; create() has it above.
+    # The sample's update() has @expected_errors below @response_body_schema; here it is above.
     from apistack.resource import Controller, expected_errors
     from apistack.resource.validation import response_body_schema
 
