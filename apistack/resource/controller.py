@@ -235,16 +235,17 @@ def api_version(
         raise ControllerDefinitionError(f"api_version range {_range_text(low, high)} is empty")
 
     def decorator(func: F) -> F:
-        entry = VersionedMethod(func.__name__, low, high, func)
-
         @functools.wraps(func)
         def gated(*args: Any, **kwargs: Any) -> Any:
-            if not entry.serves(_request_version(args, kwargs)):
+            if not _in_range(_request_version(args, kwargs), low, high):
                 raise VersionNotFoundForAPIMethod()
             return func(*args, **kwargs)
 
         gated.min_version = low  # type: ignore[attr-defined]
         gated.max_version = high  # type: ignore[attr-defined]
+        # The gate itself is registered, so attribute decorators applied above it
+        # (@response, @action) land on the object the Resource calls.
+        entry = VersionedMethod(func.__name__, low, high, gated)
         with _pending_lock:
             _pending.setdefault(f"{func.__module__}:{func.__qualname__}", []).append(entry)
         return cast(F, gated)
@@ -308,6 +309,11 @@ class Controller:
             if not declared:
                 inherited.pop(name, None)  # a plain override replaces the versioned set
                 continue
+            if vars(cls)[name] is not declared[-1].func:
+                raise ControllerDefinitionError(
+                    f"{cls.__qualname__}.{name}: a decorator that wraps the function is applied "
+                    "above @api_version and would be lost; put @api_version outermost"
+                )
             impls = [*inherited.get(name, ()), *declared]
             _check_disjoint(cls, name, impls)
             # Newest range first: most requests ask for recent versions.

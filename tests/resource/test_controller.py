@@ -325,3 +325,27 @@ def test_is_valid_body() -> None:
     assert not Controller.is_valid_body({"server": "x"}, "server")
     assert not Controller.is_valid_body({}, "server")
     assert not Controller.is_valid_body(None, "server")
+
+
+def test_attribute_decorators_above_api_version_are_kept(call: Call) -> None:
+    class Above(Controller):
+        @response(202)
+        @action("go")
+        @api_version("2.5")
+        def _go(self, req, id, body):
+            return None
+
+    resource = Resource(Above(), NOVA)
+    result = call(resource, "POST", "action", id="1", body={"go": {}}, headers=v("2.5"))
+    assert result.status_int == 202
+    assert call(resource, "POST", "action", id="1", body={"go": {}}).status_int == 404
+
+
+def test_wrapping_decorator_above_api_version_is_rejected() -> None:
+    with pytest.raises(ControllerDefinitionError, match="Wrapped.show.*api_version outermost"):
+
+        class Wrapped(Controller):
+            @expected_errors(404)
+            @api_version("2.5")
+            def show(self, req, id):
+                return {}

@@ -135,7 +135,7 @@ class ThingsController(Controller):
     @api_version("2.20")  # type: ignore[no-redef]
     @query_schema({"type": "object", "additionalProperties": True})
     @response_body_schema(thing_response)
-    def show(self, req: Any, id: str) -> dict[str, Any]:  # noqa: F811
+    def show(self, req: Any, id: str) -> dict[str, Any]:
         return {"thing": {"name": "new", "id": THING_ID}}
 
     @response(204)
