@@ -342,7 +342,7 @@ def test_attribute_decorators_above_api_version_are_kept(call: Call) -> None:
 
 
 def test_wrapping_decorator_above_api_version_is_rejected() -> None:
-    with pytest.raises(ControllerDefinitionError, match="Wrapped.show.*api_version outermost"):
+    with pytest.raises(ControllerDefinitionError, match=r"Wrapped\.show.*api_version outermost"):
 
         class Wrapped(Controller):
             @expected_errors(404)
