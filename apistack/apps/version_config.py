@@ -12,9 +12,9 @@ In an ini, the versions are listed by id and each id's fields are keys prefixed 
     v2.1.version = 2.19
     v2.1.updated = 2013-07-23T11:33:21Z
 
-``<id>.media_types`` (space separated) defaults to the service's vendor JSON type with
-``;version=<id without v>``; ``<id>.path`` (the URL segment) defaults to the id without a
-trailing ``.0`` (``v2.0`` is served at ``/v2``, as in nova).
+``<id>.path`` (the URL segment) defaults to the id without a trailing ``.0`` (``v2.0`` is
+served at ``/v2``, as in nova); ``<id>.media_types`` (space separated) defaults to the
+service's vendor JSON type with ``;version=<path without v>``.
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ def _one_version(version_id: str, conf: Mapping[str, str], service_type: str) ->
         )
     if version and APIVersionRequest(version) < APIVersionRequest(min_version):
         raise VersionsConfigError(f"versions: {prefix}version is below {prefix}min_version")
-    default_type = f"application/vnd.openstack.{service_type}+json;version={version_id[1:]}"
+    path = conf.get(prefix + "path", _default_path(version_id)).strip("/ ")
+    default_type = f"application/vnd.openstack.{service_type}+json;version={path[1:]}"
     types = conf.get(prefix + "media_types", default_type).split()
     return VersionInfo(
         id=version_id,
@@ -102,7 +103,7 @@ def _one_version(version_id: str, conf: Mapping[str, str], service_type: str) ->
         min_version=min_version,
         updated=conf.get(prefix + "updated", "").strip(),
         media_types=tuple(types),
-        path=conf.get(prefix + "path", _default_path(version_id)).strip("/ "),
+        path=path,
     )
 
 

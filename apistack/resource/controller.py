@@ -252,7 +252,7 @@ def api_version(
 
 
 def _check_disjoint(cls: type, name: str, impls: list[VersionedMethod]) -> None:
-    ordered = sorted(impls, key=lambda m: (m.min_version or APIVersionRequest("0.0")))
+    ordered = sorted(impls, key=lambda m: m.min_version or APIVersionRequest("0.0"))
     for before, after in zip(ordered, ordered[1:]):
         before_high = before.max_version
         after_low = after.min_version or APIVersionRequest("0.0")
@@ -305,8 +305,7 @@ class Controller:
             with _pending_lock:
                 declared = _pending.pop(prefix + name, None)
             if not declared:
-                if name in inherited:
-                    del inherited[name]  # a plain override replaces the versioned set
+                inherited.pop(name, None)  # a plain override replaces the versioned set
                 continue
             impls = [*inherited.get(name, ()), *declared]
             _check_disjoint(cls, name, impls)
