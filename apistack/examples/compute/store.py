@@ -143,8 +143,8 @@ class SQLiteServerStore:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / filename
         self._local = threading.local()
-        with self._transaction() as conn:
-            conn.executescript(_SCHEMA)
+        # executescript commits by itself; IF NOT EXISTS makes concurrent workers harmless.
+        self._connection().executescript(_SCHEMA)
 
     def _connection(self) -> sqlite3.Connection:
         pid = os.getpid()
