@@ -1,4 +1,9 @@
-"""Loading a paste app for the command line, with one-line errors instead of tracebacks."""
+"""Loading a paste app for the command line, with one-line errors instead of tracebacks.
+
+Globals given on the command line (``--global KEY=VALUE``) override the ini's ``[DEFAULT]``
+values (``paste.deploy.loadapp`` lets the file win), so ``--global auth_strategy=keystone``
+switches a file that sets ``noauth2``. Interpolations such as ``%(key)s`` see the override.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from paste.deploy import loadapp
-from paste.deploy.loadwsgi import APP, loadcontext
+from paste.deploy.loadwsgi import APP, ConfigLoader
 
-__all__ = ["CommandError", "config_uri", "load_app", "load_context", "parse_globals"]
+__all__ = ["CommandError", "config_path", "load_app", "load_context", "parse_globals"]
 
 # What a bad ini, a missing section or a missing entry point raise inside PasteDeploy (and what
 # a factory raises for a bad option): shown as one line, never as a traceback.
@@ -43,15 +47,22 @@ def parse_globals(pairs: Iterable[str]) -> dict[str, str]:
     return result
 
 
-def config_uri(ini: str) -> str:
-    """:returns: ``config:<absolute path>``.
+def config_path(ini: str) -> Path:
+    """:returns: the absolute path of ``ini``.
 
     :raises CommandError: when the file does not exist.
     """
     path = Path(ini).expanduser().resolve()
     if not path.is_file():
         raise CommandError(f"config file not found: {ini}")
-    return f"config:{path}"
+    return path
+
+
+def _context(ini: str, name: str, global_conf: dict[str, str] | None) -> Any:
+    loader = ConfigLoader(str(config_path(ini)))
+    overrides = dict(global_conf or {})
+    loader.update_defaults(overrides, overwrite=True)
+    return loader.get_context(APP, name, overrides)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -60,13 +71,13 @@ def _one_line(exc: BaseException) -> str:
 
 
 def load_app(ini: str, name: str, global_conf: dict[str, str] | None = None) -> Any:
-    """Load the app ``name`` from ``ini`` as ``paste.deploy.loadapp`` does.
+    """Load the app ``name`` from ``ini`` as ``paste.deploy.loadapp`` does, with ``global_conf``
+    overriding ``[DEFAULT]``.
 
     :raises CommandError: naming what is wrong (file, section, entry point, option).
     """
-    uri = config_uri(ini)
     try:
-        return loadapp(uri, name=name, global_conf=dict(global_conf or {}))
+        return _context(ini, name, global_conf).create()
     except _LOAD_ERRORS as exc:
         raise CommandError(f"cannot load app {name!r} from {ini}: {_one_line(exc)}") from exc
 
@@ -76,9 +87,8 @@ def load_context(ini: str, name: str, global_conf: dict[str, str] | None = None)
 
     :raises CommandError: as ``load_app``.
     """
-    uri = config_uri(ini)
     try:
-        return loadcontext(APP, uri, name=name, global_conf=dict(global_conf or {}))
+        return _context(ini, name, global_conf)
     except _LOAD_ERRORS as exc:
         raise CommandError(f"cannot read app {name!r} from {ini}: {_one_line(exc)}") from exc
 

@@ -112,7 +112,7 @@ def test_not_found_app_answers_misses() -> None:
 
 
 def test_mount_paths_must_be_absolute() -> None:
-    with pytest.raises(URLMapConfigError, match="v2.1"):
+    with pytest.raises(URLMapConfigError, match=r"v2\.1"):
         URLMap({"v2.1": _echo("x")})
 
 

@@ -5,6 +5,12 @@ directory, in WAL mode, with a busy timeout. Each thread of each process opens i
 connection (a connection opened before a fork is never reused by the child), and nothing is
 cached in memory, so several gunicorn workers see one consistent store and servers survive a
 restart.
+
+Fork rule (SQLite's own): no connection may be open in a process when it forks, or the child's
+locks are miscounted and a WAL can be deleted under another writer. The constructor leaves no
+connection open, connections open lazily on first use, and gunicorn's arbiter (which builds the
+app once to check it) never serves, so ``apistack serve`` keeps the rule; ``close()`` releases a
+thread's connection for anyone else who must fork.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ __all__ = [
 STATE_DIR_ENV = "APISTACK_STATE_DIR"
 DEFAULT_STATE_DIR = ".state"
 _BUSY_TIMEOUT_MS = 10_000
+_INHERITED: list[sqlite3.Connection] = []
 
 
 @dataclass
@@ -143,8 +150,29 @@ class SQLiteServerStore:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / filename
         self._local = threading.local()
+        # A short-lived connection: nothing stays open here, so a process that builds the app
+        # and then forks (gunicorn's arbiter) hands no connection to its workers.
         # executescript commits by itself; IF NOT EXISTS makes concurrent workers harmless.
-        self._connection().executescript(_SCHEMA)
+        setup = self._open()
+        try:
+            setup.executescript(_SCHEMA)
+        finally:
+            setup.close()
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def close(self) -> None:
+        """Close this thread's connection (a process must do so before it forks)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+            conn.close()
+        self._local.conn = None
 
     def _connection(self) -> sqlite3.Connection:
         pid = os.getpid()

@@ -37,7 +37,9 @@ def test_wal_mode_and_round_trip(tmp_path: Path) -> None:
 
 
 def test_several_processes_write_one_store(tmp_path: Path) -> None:
-    SQLiteServerStore(tmp_path)  # the parent's connection must not leak into the children
+    parent = SQLiteServerStore(tmp_path)
+    parent.add(_record("parent"))
+    parent.close()  # SQLite's rule: no connection open across a fork (see the store module)
     ctx = multiprocessing.get_context("fork")
     workers = [ctx.Process(target=_writer, args=(str(tmp_path), f"w{i}", 40)) for i in range(3)]
     for worker in workers:
@@ -45,7 +47,7 @@ def test_several_processes_write_one_store(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(60)
     assert [w.exitcode for w in workers] == [0, 0, 0]
-    assert len(SQLiteServerStore(tmp_path).list(None)) == 120
+    assert len(parent.list(None)) == 121
 
 
 def test_update_only_if_status_is_atomic(tmp_path: Path) -> None:
