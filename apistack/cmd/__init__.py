@@ -1,1 +1,1 @@
-"""placeholder"""
+"""The ``apistack`` command line: ``serve``, ``routes``, ``pipeline``."""

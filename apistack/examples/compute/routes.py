@@ -1,0 +1,84 @@
+"""The example compute API's route list, in nova's ``ROUTE_LIST`` shape, and its settings.
+
+Each entry is ``(path, {METHOD: [controller_factory, action]})``; ``('', '/')`` is the redirect
+from the API root without a slash, as in nova. The router builds one controller per factory.
+
+``make_routes(state_dir)`` binds the servers controllers to a state directory; ``ROUTES`` uses
+the default (``$APISTACK_STATE_DIR``, else ``./.state``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apistack.examples.compute.flavors import FlavorExtraSpecsController, FlavorsController
+from apistack.examples.compute.servers import ServersController
+from apistack.examples.compute.versions import VersionsController
+from apistack.resource import APISettings, APIVersionRequest
+
+__all__ = [
+    "DEFAULT_MAX_VERSION",
+    "HIGHEST_MAX_VERSION",
+    "LEGACY_HEADER",
+    "ROUTES",
+    "RouteList",
+    "compute_settings",
+    "make_routes",
+]
+
+#: the default maximum microversion: ``locked`` (2.9) and ``description`` (2.19) both on.
+DEFAULT_MAX_VERSION = "2.19"
+#: the highest maximum the example supports: from 2.26 clients expect ``tags`` on servers.
+HIGHEST_MAX_VERSION = "2.25"
+LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
+
+RouteList = tuple[tuple[str, Any], ...]
+
+
+def compute_settings(
+    max_version: str = DEFAULT_MAX_VERSION, context_key: str = "openstack.context"
+) -> APISettings:
+    """:returns: the example API's settings: microversions 2.1 to ``max_version``.
+
+    :raises ValueError: when ``max_version`` is not a version in ``[2.1, 2.25]``.
+    """
+    high = APIVersionRequest(max_version)
+    if not high.matches(APIVersionRequest("2.1"), APIVersionRequest(HIGHEST_MAX_VERSION)):
+        raise ValueError(
+            f"max_version {max_version} is outside 2.1-{HIGHEST_MAX_VERSION}, the range the "
+            "example compute API implements"
+        )
+    return APISettings(
+        "compute", "2.1", high, legacy_header=LEGACY_HEADER, context_key=context_key
+    )
+
+
+def make_routes(state_dir: str | None = None) -> RouteList:
+    """:returns: the route list, with servers stored under ``state_dir`` (see
+    ``apistack.examples.compute.store.resolve_state_dir``)."""
+    servers: type[ServersController] = ServersController
+    if state_dir is not None:
+        servers = type("ServersController", (ServersController,), {"state_dir": state_dir})
+    return (
+        ("", "/"),
+        ("/", {"GET": [VersionsController, "show"]}),
+        ("/versions/{id}", {"GET": [VersionsController, "show"]}),
+        ("/flavors", {"GET": [FlavorsController, "index"]}),
+        ("/flavors/detail", {"GET": [FlavorsController, "detail"]}),
+        ("/flavors/{id}", {"GET": [FlavorsController, "show"]}),
+        ("/flavors/{flavor_id}/os-extra_specs", {"GET": [FlavorExtraSpecsController, "index"]}),
+        (
+            "/flavors/{flavor_id}/os-extra_specs/{id}",
+            {"GET": [FlavorExtraSpecsController, "show"]},
+        ),
+        ("/servers", {"GET": [servers, "index"], "POST": [servers, "create"]}),
+        ("/servers/detail", {"GET": [servers, "detail"]}),
+        (
+            "/servers/{id}",
+            {"GET": [servers, "show"], "PUT": [servers, "update"], "DELETE": [servers, "delete"]},
+        ),
+        ("/servers/{id}/action", {"POST": [servers, "action"]}),
+    )
+
+
+ROUTES: RouteList = make_routes()

@@ -1,0 +1,236 @@
+"""``ServersController``: list, detail, show, create, update, delete, and the server actions.
+
+Listing honours ``limit``/``marker`` (an unknown marker is a 400), ``name`` (a regular
+expression, as nova), ``status``, ``locked`` (from 2.9) and, for admins only,
+``all_tenants`` with ``project_id``/``tenant_id``; a non-admin asking for ``all_tenants`` gets
+a 403. Other query parameters are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from apistack.examples.compute.flavors import find_flavor
+from apistack.examples.compute.server_actions import ServerActionsController
+from apistack.examples.compute.server_base import identity, utc_now
+from apistack.examples.compute.store import ServerRecord
+from apistack.examples.compute.views import (
+    DESCRIPTION_VERSION,
+    LOCKED_VERSION,
+    collection_links,
+    links,
+    paginate,
+    server_detail,
+    server_summary,
+)
+from apistack.resource import Fault, Forbidden, Request, expected_errors, response
+
+__all__ = ["ServersController"]
+
+#: the most servers one create request may make (a stand-in for nova's quota).
+MAX_SERVERS_PER_REQUEST = 50
+_TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
+_FALSE = frozenset({"0", "f", "false", "off", "n", "no"})
+_BAD_BOOT = (
+    "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device "
+    "mapping combination is not valid."
+)
+
+
+def _flag(name: str, raw: str) -> bool:
+    text = raw.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise Fault(400, f"Invalid value '{raw}' for {name}: it must be a boolean")
+
+
+def _last_segment(ref: Any) -> str:
+    """``flavorRef``/``imageRef`` may be an id or an href ending in the id."""
+    return str(ref).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _is_boot_index(value: Any) -> bool:
+    try:
+        return value is not None and int(value) == 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _boot_image(server: dict[str, Any]) -> str:
+    """:returns: the image the server boots from, ``""`` when it boots from a volume."""
+    if server.get("imageRef"):
+        return _last_segment(server["imageRef"])
+    for bdm in server.get("block_device_mapping_v2") or ():
+        if _is_boot_index(bdm.get("boot_index")):
+            local = bdm.get("destination_type", "local") == "local"
+            if bdm.get("source_type") == "image" and local:
+                return str(bdm.get("uuid") or "")
+            return ""
+    raise Fault(400, _BAD_BOOT)
+
+
+def _counts(server: dict[str, Any]) -> int:
+    min_count = int(server.get("min_count", 1))
+    max_count = int(server.get("max_count", min_count))
+    if min_count > max_count:
+        raise Fault(400, "min_count must be <= max_count")
+    if max_count > MAX_SERVERS_PER_REQUEST:
+        raise Fault(
+            403,
+            f"Quota exceeded for instances: Requested {max_count}, but the limit is "
+            f"{MAX_SERVERS_PER_REQUEST}",
+        )
+    return max_count
+
+
+class ServersController(ServerActionsController):
+    """``/servers`` and ``/servers/{id}`` (actions come from ``ServerActionsController``)."""
+
+    def _listed(self, req: Request, policy: str) -> list[ServerRecord]:
+        who, params = identity(req), req.GET
+        all_tenants = "all_tenants" in params and (
+            not params["all_tenants"] or _flag("all_tenants", params["all_tenants"])
+        )
+        if all_tenants and not who.is_admin:
+            raise Forbidden(
+                f"Policy doesn't allow os_compute_api:servers:{policy}:get_all_tenants "
+                "to be performed."
+            )
+        scope: str | None = who.project_id
+        if all_tenants:
+            scope = params.get("project_id") or params.get("tenant_id") or None
+        records = self.store.list(scope)
+        name = params.get("name")
+        if name:
+            try:
+                pattern = re.compile(name)
+            except re.error:
+                pattern = re.compile(re.escape(name))
+            records = [r for r in records if pattern.search(r.name)]
+        status = params.get("status")
+        if status:
+            records = [r for r in records if r.status == status.upper()]
+        if "locked" in params and req.api_version_request >= LOCKED_VERSION:
+            locked = _flag("locked", params["locked"])
+            records = [r for r in records if r.locked == locked]
+        return records
+
+    def _page(self, req: Request, policy: str, detailed: bool) -> dict[str, Any]:
+        page, limit = paginate(req, self._listed(req, policy), key=lambda r: r.id)
+        items = [
+            server_detail(req, r) if detailed else server_summary(req, r)
+            for r in (self.settled(page) if detailed else page)
+        ]
+        result: dict[str, Any] = {"servers": items}
+        collection = "servers/detail" if detailed else "servers"
+        next_links = collection_links(req, collection, items, limit)
+        if next_links:
+            result["servers_links"] = next_links
+        return result
+
+    @expected_errors((400, 403))
+    def index(self, req: Request) -> dict[str, Any]:
+        """List servers: id, name and links."""
+        return self._page(req, "index", detailed=False)
+
+    @expected_errors((400, 403))
+    def detail(self, req: Request) -> dict[str, Any]:
+        """List servers with all their fields."""
+        return self._page(req, "detail", detailed=True)
+
+    @expected_errors(404)
+    def show(self, req: Request, id: str) -> dict[str, Any]:
+        """Show one server; 404 for unknown, foreign and non-UUID ids."""
+        return {"server": server_detail(req, self.settled([self.visible(req, id)])[0])}
+
+    @response(202)
+    @expected_errors((400, 403))
+    def create(self, req: Request, body: dict[str, Any]) -> dict[str, Any]:
+        """Create ``max_count`` servers (``name-1``, ``name-2``... when several); 202 with the
+        first one's id, links and admin password."""
+        server = body["server"]
+        flavor_id = _last_segment(server["flavorRef"])
+        if find_flavor(flavor_id) is None:
+            raise Fault(400, "Invalid flavorRef provided.")
+        count = _counts(server)
+        records = [self._new_record(req, server, flavor_id, i, count) for i in range(count)]
+        for record in records:
+            self.store.add(record)
+        first = records[0]
+        groups = server.get("security_groups") or [{"name": "default"}]
+        return {
+            "server": {
+                "id": first.id,
+                "links": links(req, "servers", first.id),
+                "OS-DCF:diskConfig": "MANUAL",
+                "security_groups": [{"name": str(g.get("name", "default"))} for g in groups],
+                "adminPass": server.get("adminPass") or secrets.token_urlsafe(9),
+            }
+        }
+
+    def _new_record(
+        self, req: Request, server: dict[str, Any], flavor_id: str, index: int, count: int
+    ) -> ServerRecord:
+        who, now = identity(req), utc_now()
+        name = str(server["name"]) if count == 1 else f"{server['name']}-{index + 1}"
+        networks: Sequence[Any] | str | None = server.get("networks")
+        addresses = {} if networks == "none" else {"private": [_address()]}
+        description = None
+        if req.api_version_request >= DESCRIPTION_VERSION:
+            description = server.get("description")
+        return ServerRecord(
+            id=str(uuid.uuid4()),
+            name=name,
+            project_id=who.project_id,
+            user_id=who.user_id,
+            flavor_id=flavor_id,
+            image_id=_boot_image(server),
+            created=now,
+            updated=now,
+            description=description,
+            access_ipv4=str(server.get("accessIPv4") or ""),
+            access_ipv6=str(server.get("accessIPv6") or ""),
+            key_name=server.get("key_name"),
+            availability_zone=str(server.get("availability_zone") or "nova"),
+            metadata={str(k): str(v) for k, v in (server.get("metadata") or {}).items()},
+            addresses=addresses,
+        )
+
+    @expected_errors((400, 404))
+    def update(self, req: Request, id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Rename a server or change its access IPs (and description from 2.19)."""
+        self.visible(req, id)
+        server = body["server"]
+        changes: dict[str, Any] = {"updated": utc_now()}
+        for key, column in (("name", "name"), ("accessIPv4", "access_ipv4")):
+            if key in server:
+                changes[column] = str(server[key] or "")
+        if "accessIPv6" in server:
+            changes["access_ipv6"] = str(server["accessIPv6"] or "")
+        if "description" in server and req.api_version_request >= DESCRIPTION_VERSION:
+            changes["description"] = server["description"]
+        record = self.store.update(id, changes)
+        if record is None:
+            raise self.not_found(id)
+        return {"server": server_detail(req, record, extended=False)}
+
+    @response(204)
+    @expected_errors(404)
+    def delete(self, req: Request, id: str) -> None:
+        """Delete a server at once (``openstack server delete --wait`` polls for the 404)."""
+        self.visible(req, id)
+        if not self.store.delete(id):
+            raise self.not_found(id)
+
+
+def _address() -> dict[str, Any]:
+    return {
+        "version": 4,
+        "addr": f"10.0.{secrets.randbelow(250) + 1}.{secrets.randbelow(250) + 2}",
+    }

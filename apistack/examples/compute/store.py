@@ -1,0 +1,257 @@
+"""Where the example compute service keeps its servers: ``ServerStore`` and its SQLite form.
+
+``SQLiteServerStore`` uses the standard library's sqlite3 with one file under a state
+directory, in WAL mode, with a busy timeout. Each thread of each process opens its own
+connection (a connection opened before a fork is never reused by the child), and nothing is
+cached in memory, so several gunicorn workers see one consistent store and servers survive a
+restart.
+
+Fork rule (SQLite's own): no connection may be open in a process when it forks, or the child's
+locks are miscounted and a WAL can be deleted under another writer. The constructor leaves no
+connection open, connections open lazily on first use, and gunicorn's arbiter (which builds the
+app once to check it) never serves, so ``apistack serve`` keeps the rule; ``close()`` releases a
+thread's connection for anyone else who must fork.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Protocol
+
+__all__ = [
+    "DEFAULT_STATE_DIR",
+    "STATE_DIR_ENV",
+    "SQLiteServerStore",
+    "ServerRecord",
+    "ServerStore",
+    "resolve_state_dir",
+]
+
+#: environment variable naming the state directory when no option does.
+STATE_DIR_ENV = "APISTACK_STATE_DIR"
+DEFAULT_STATE_DIR = ".state"
+_BUSY_TIMEOUT_MS = 10_000
+_INHERITED: list[sqlite3.Connection] = []
+
+
+@dataclass
+class ServerRecord:
+    """One server as stored; ``seq`` orders servers by creation (newest has the largest)."""
+
+    id: str
+    name: str
+    project_id: str
+    user_id: str
+    flavor_id: str
+    image_id: str
+    created: str
+    updated: str
+    status: str = "BUILD"
+    vm_state: str = "building"
+    task_state: str | None = "scheduling"
+    power_state: int = 0
+    launched_at: str | None = None
+    description: str | None = None
+    locked: bool = False
+    access_ipv4: str = ""
+    access_ipv6: str = ""
+    key_name: str | None = None
+    availability_zone: str = "nova"
+    metadata: dict[str, str] = field(default_factory=dict)
+    addresses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    seq: int = 0
+
+
+_COLUMNS = tuple(f.name for f in fields(ServerRecord) if f.name != "seq")
+_JSON_COLUMNS = frozenset({"metadata", "addresses"})
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS servers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    {", ".join(f"{name} {'TEXT' if name != 'power_state' else 'INTEGER'}" for name in _COLUMNS)}
+);
+CREATE UNIQUE INDEX IF NOT EXISTS servers_id ON servers (id);
+CREATE INDEX IF NOT EXISTS servers_project ON servers (project_id, seq);
+"""
+
+
+class ServerStore(Protocol):
+    """What the servers controller needs from storage."""
+
+    def add(self, record: ServerRecord) -> ServerRecord:
+        """Store a new server; :returns: it with its ``seq``."""
+        ...
+
+    def get(self, server_id: str) -> ServerRecord | None:
+        """:returns: the server, or None."""
+        ...
+
+    def list(self, project_id: str | None) -> list[ServerRecord]:
+        """:returns: the project's servers (all when None), newest first."""
+        ...
+
+    def update(
+        self,
+        server_id: str,
+        changes: Mapping[str, Any],
+        only_if_status: Collection[str] | None = None,
+    ) -> ServerRecord | None:
+        """Change fields of a server, atomically, if its status is one of ``only_if_status``.
+
+        :returns: the changed record; None when the server is gone or its status differs.
+        """
+        ...
+
+    def delete(self, server_id: str) -> bool:
+        """:returns: whether a server was deleted."""
+        ...
+
+
+def resolve_state_dir(state_dir: str | os.PathLike[str] | None = None) -> Path:
+    """:returns: ``state_dir``, else ``$APISTACK_STATE_DIR``, else ``./.state``."""
+    chosen = state_dir or os.environ.get(STATE_DIR_ENV) or DEFAULT_STATE_DIR
+    return Path(chosen).expanduser().resolve()
+
+
+def _to_row(record: ServerRecord) -> dict[str, Any]:
+    row = asdict(record)
+    row.pop("seq")
+    for name in _JSON_COLUMNS:
+        row[name] = json.dumps(row[name])
+    row["locked"] = int(record.locked)
+    return row
+
+
+def _from_row(row: sqlite3.Row) -> ServerRecord:
+    values = dict(row)
+    for name in _JSON_COLUMNS:
+        values[name] = json.loads(values[name] or "{}")
+    values["locked"] = bool(int(values["locked"] or 0))
+    return ServerRecord(**values)
+
+
+class SQLiteServerStore:
+    """``ServerStore`` in ``<state_dir>/<filename>``.
+
+    :param state_dir: the directory (created if missing); see ``resolve_state_dir``.
+    :param filename: the database file name.
+    """
+
+    def __init__(
+        self, state_dir: str | os.PathLike[str] | None = None, filename: str = "compute.sqlite"
+    ) -> None:
+        directory = resolve_state_dir(state_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / filename
+        self._local = threading.local()
+        # A short-lived connection: nothing stays open here, so a process that builds the app
+        # and then forks (gunicorn's arbiter) hands no connection to its workers.
+        # executescript commits by itself; IF NOT EXISTS makes concurrent workers harmless.
+        setup = self._open()
+        try:
+            setup.executescript(_SCHEMA)
+        finally:
+            setup.close()
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def close(self) -> None:
+        """Close this thread's connection (a process must do so before it forks)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+            conn.close()
+        self._local.conn = None
+
+    def _connection(self) -> sqlite3.Connection:
+        pid = os.getpid()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != pid:
+            conn = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.conn, self._local.pid = conn, pid
+        return conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connection()
+        # IMMEDIATE takes the write lock up front, so two workers never deadlock upgrading.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def add(self, record: ServerRecord) -> ServerRecord:
+        row = _to_row(record)
+        names = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        with self._transaction() as conn:
+            cursor = conn.execute(f"INSERT INTO servers ({names}) VALUES ({marks})", row)
+        record.seq = int(cursor.lastrowid or 0)
+        return record
+
+    def get(self, server_id: str) -> ServerRecord | None:
+        row = self._connection().execute("SELECT * FROM servers WHERE id = ?", (server_id,))
+        found = row.fetchone()
+        return _from_row(found) if found is not None else None
+
+    def list(self, project_id: str | None) -> list[ServerRecord]:
+        conn = self._connection()
+        if project_id is None:
+            rows = conn.execute("SELECT * FROM servers ORDER BY seq DESC")
+        else:
+            rows = conn.execute(
+                "SELECT * FROM servers WHERE project_id = ? ORDER BY seq DESC", (project_id,)
+            )
+        return [_from_row(row) for row in rows.fetchall()]
+
+    def update(
+        self,
+        server_id: str,
+        changes: Mapping[str, Any],
+        only_if_status: Collection[str] | None = None,
+    ) -> ServerRecord | None:
+        unknown = set(changes) - set(_COLUMNS)
+        if unknown:
+            raise KeyError(f"not server fields: {sorted(unknown)}")
+        row = _to_row(ServerRecord(**{**asdict(self._blank()), **changes}))
+        values: dict[str, Any] = {name: row[name] for name in changes}
+        assignments = ", ".join(["seq = seq", *(f"{name} = :{name}" for name in values)])
+        where = "id = :_id"
+        if only_if_status is not None:
+            statuses = {f"_s{i}": status for i, status in enumerate(only_if_status)}
+            where += f" AND status IN ({', '.join(':' + key for key in statuses) or 'NULL'})"
+            values.update(statuses)
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE servers SET {assignments} WHERE {where}", {**values, "_id": server_id}
+            )
+        return self.get(server_id) if cursor.rowcount else None
+
+    def delete(self, server_id: str) -> bool:
+        with self._transaction() as conn:
+            cursor = conn.execute("DELETE FROM servers WHERE id = ?", (server_id,))
+        return cursor.rowcount > 0
+
+    @staticmethod
+    def _blank() -> ServerRecord:
+        return ServerRecord("", "", "", "", "", "", "", "")

@@ -1,0 +1,164 @@
+"""JSON views of the example compute API: links, pagination, flavors and servers.
+
+Shapes follow tempest's compute response schemas (no keys beyond what they allow), so the
+real ``openstack`` CLI, openstacksdk and novaclient read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from apistack.examples.compute.store import ServerRecord
+from apistack.resource import APIVersionRequest, Fault, Request
+
+__all__ = [
+    "DESCRIPTION_VERSION",
+    "LOCKED_VERSION",
+    "collection_links",
+    "links",
+    "paginate",
+    "server_detail",
+    "server_summary",
+]
+
+#: ``locked`` appears in server views (and the ``locked`` filter works) from this version.
+LOCKED_VERSION = APIVersionRequest("2.9")
+#: ``description`` appears in server views and create/update accept it from this version.
+DESCRIPTION_VERSION = APIVersionRequest("2.19")
+MAX_LIMIT = 1000
+_VERSION_SEGMENT = re.compile(r"/v\d+(\.\d+)?/?$")
+_PROGRESS_STATUSES = frozenset({"ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE"})
+
+T = TypeVar("T")
+
+
+def _project_segment(req: Request) -> str:
+    routing = req.environ.get("wsgiorg.routing_args")
+    project = routing[1].get("project_id") if routing else None
+    return f"/{project}" if project else ""
+
+
+def _bookmark_base(req: Request) -> str:
+    return _VERSION_SEGMENT.sub("", req.application_url)
+
+
+def links(req: Request, collection: str, item_id: str) -> list[dict[str, str]]:
+    """:returns: the ``self`` and ``bookmark`` links of one item."""
+    tail = f"{_project_segment(req)}/{collection}/{item_id}"
+    return [
+        {"rel": "self", "href": req.application_url + tail},
+        {"rel": "bookmark", "href": _bookmark_base(req) + tail},
+    ]
+
+
+def bookmark(req: Request, collection: str, item_id: str) -> dict[str, Any]:
+    """:returns: ``{"id", "links": [bookmark]}``, as servers show their image and flavor."""
+    href = f"{_bookmark_base(req)}{_project_segment(req)}/{collection}/{item_id}"
+    return {"id": item_id, "links": [{"rel": "bookmark", "href": href}]}
+
+
+def _limit(req: Request) -> int | None:
+    raw = req.GET.get("limit")
+    if raw is None:
+        return None
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise Fault(400, "limit param must be an integer") from None
+    if limit < 0:
+        raise Fault(400, "limit param must be positive")
+    return min(limit, MAX_LIMIT)
+
+
+def paginate(
+    req: Request, items: Sequence[T], key: Callable[[T], str]
+) -> tuple[list[T], int | None]:
+    """Apply the request's ``marker`` (exclusive) and ``limit`` to ``items``.
+
+    :returns: the page and the limit in force (None when the client gave none).
+    :raises Fault: 400 for a bad limit or a marker that is not among ``items``.
+    """
+    limit = _limit(req)
+    marker = req.GET.get("marker")
+    start = 0
+    if marker is not None:
+        positions = [i for i, item in enumerate(items) if key(item) == marker]
+        if not positions:
+            raise Fault(400, f"marker [{marker}] not found")
+        start = positions[0] + 1
+    page = list(items[start:])
+    return (page[:limit] if limit is not None else page), limit
+
+
+def collection_links(
+    req: Request, collection: str, page: Sequence[dict[str, Any]], limit: int | None
+) -> list[dict[str, str]]:
+    """:returns: the ``rel=next`` link when the page is full (nova's ``*_links``), else []."""
+    if limit is None or not page or len(page) < limit:
+        return []
+    params = [(k, v) for k, v in req.GET.items() if k != "marker"]
+    params.append(("marker", str(page[-1]["id"])))
+    href = f"{req.application_url}{_project_segment(req)}/{collection}?{urlencode(params)}"
+    return [{"rel": "next", "href": href}]
+
+
+def server_summary(req: Request, record: ServerRecord) -> dict[str, Any]:
+    """:returns: a server in ``GET /servers``: exactly id, name and links."""
+    return {"id": record.id, "name": record.name, "links": links(req, "servers", record.id)}
+
+
+def _base_view(req: Request, record: ServerRecord) -> dict[str, Any]:
+    version = req.api_version_request
+    host_id = hashlib.sha224(f"{record.project_id}fake-host".encode()).hexdigest()
+    view: dict[str, Any] = {
+        "id": record.id,
+        "name": record.name,
+        "status": record.status,
+        "tenant_id": record.project_id,
+        "user_id": record.user_id,
+        "metadata": dict(record.metadata),
+        "hostId": host_id,
+        "image": bookmark(req, "images", record.image_id) if record.image_id else "",
+        "flavor": bookmark(req, "flavors", record.flavor_id),
+        "created": record.created,
+        "updated": record.updated,
+        "addresses": record.addresses,
+        "accessIPv4": record.access_ipv4,
+        "accessIPv6": record.access_ipv6,
+        "links": links(req, "servers", record.id),
+        "OS-DCF:diskConfig": "MANUAL",
+    }
+    if record.status in _PROGRESS_STATUSES:
+        view["progress"] = 100 if record.status == "ACTIVE" else 0
+    if version >= LOCKED_VERSION:
+        view["locked"] = record.locked
+    if version >= DESCRIPTION_VERSION:
+        view["description"] = record.description
+    return view
+
+
+def server_detail(req: Request, record: ServerRecord, extended: bool = True) -> dict[str, Any]:
+    """:returns: a server in show, detail and (``extended=False``) update responses."""
+    view = _base_view(req, record)
+    if not extended:
+        return view
+    launched = record.launched_at.replace("Z", ".000000") if record.launched_at else None
+    view.update(
+        {
+            "OS-EXT-AZ:availability_zone": record.availability_zone,
+            "config_drive": "",
+            "key_name": record.key_name,
+            "OS-SRV-USG:launched_at": launched,
+            "OS-SRV-USG:terminated_at": None,
+            "OS-EXT-STS:task_state": record.task_state,
+            "OS-EXT-STS:vm_state": record.vm_state,
+            "OS-EXT-STS:power_state": record.power_state,
+            "os-extended-volumes:volumes_attached": [],
+            "security_groups": [{"name": "default"}],
+        }
+    )
+    return view

@@ -1,0 +1,78 @@
+"""The SQLite store: WAL, several processes writing at once, atomic status changes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from apistack.examples.compute.store import (
+    STATE_DIR_ENV,
+    ServerRecord,
+    SQLiteServerStore,
+    resolve_state_dir,
+)
+
+
+def _record(server_id: str, project: str = "p") -> ServerRecord:
+    return ServerRecord(server_id, "n", project, "u", "1", "img", "t", "t")
+
+
+def _writer(state_dir: str, prefix: str, count: int) -> None:
+    store = SQLiteServerStore(state_dir)
+    for i in range(count):
+        store.add(_record(f"{prefix}-{i}"))
+
+
+def test_wal_mode_and_round_trip(tmp_path: Path) -> None:
+    store = SQLiteServerStore(tmp_path)
+    record = _record("a")
+    record.metadata = {"k": "v"}
+    store.add(record)
+    assert store.get("a") == record
+    mode = sqlite3.connect(store.path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_several_processes_write_one_store(tmp_path: Path) -> None:
+    parent = SQLiteServerStore(tmp_path)
+    parent.add(_record("parent"))
+    parent.close()  # SQLite's rule: no connection open across a fork (see the store module)
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=_writer, args=(str(tmp_path), f"w{i}", 40)) for i in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    assert len(parent.list(None)) == 121
+
+
+def test_update_only_if_status_is_atomic(tmp_path: Path) -> None:
+    store = SQLiteServerStore(tmp_path)
+    store.add(_record("a"))
+    assert store.update("a", {"status": "ACTIVE"}, only_if_status=("SHUTOFF",)) is None
+    changed = store.update("a", {"status": "ACTIVE"}, only_if_status=("BUILD",))
+    assert changed is not None and changed.status == "ACTIVE"
+    assert store.update("missing", {"status": "ACTIVE"}) is None
+    with pytest.raises(KeyError):
+        store.update("a", {"colour": "red"})
+
+
+def test_list_is_scoped_and_newest_first(tmp_path: Path) -> None:
+    store = SQLiteServerStore(tmp_path)
+    for server_id, project in (("a", "p1"), ("b", "p2"), ("c", "p1")):
+        store.add(_record(server_id, project))
+    assert [r.id for r in store.list("p1")] == ["c", "a"]
+    assert store.delete("a") and not store.delete("a")
+
+
+def test_state_dir_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "env"))
+    assert resolve_state_dir() == tmp_path / "env"
+    assert resolve_state_dir(tmp_path / "opt") == tmp_path / "opt"
+    monkeypatch.delenv(STATE_DIR_ENV)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_state_dir() == tmp_path / ".state"

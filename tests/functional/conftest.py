@@ -1,0 +1,142 @@
+"""Serving fixtures: a real ``apistack serve`` (gunicorn) on a free 127.0.0.1 port.
+
+``serve_ini(ini, name=..., globals=..., workers=...)`` starts the server, waits until it answers
+and returns a ``ServedStack`` (``.url``, ``.restart()``, ``.stop()``); every server a test
+started is stopped afterwards (terminate, wait, kill), whether the test passed or not.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+STARTUP_SECONDS = 30.0
+STOP_SECONDS = 10.0
+
+
+def free_port() -> int:
+    """:returns: a TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServedStack:
+    """One ``apistack serve`` process; restartable on the same port.
+
+    :param ini: the paste ini.
+    :param name: the app name.
+    :param globals_: paste globals passed with ``--global``.
+    :param workers: gunicorn workers.
+    :param log_path: where the server's output goes (shown when it fails to start).
+    """
+
+    def __init__(
+        self,
+        ini: str | Path,
+        name: str,
+        globals_: Mapping[str, str],
+        workers: int,
+        log_path: Path,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.ini, self.name, self.globals, self.workers = str(ini), name, dict(globals_), workers
+        self.log_path, self.env = log_path, dict(env or {})
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> list[str]:
+        """:returns: the ``apistack serve`` command line."""
+        argv = [sys.executable, "-m", "apistack.cmd", "serve", self.ini, "--name", self.name]
+        argv += ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
+        for key, value in self.globals.items():
+            argv += ["--global", f"{key}={value}"]
+        return argv
+
+    def start(self) -> None:
+        """Start the server and wait until it answers HTTP.
+
+        :raises RuntimeError: with the server's output when it exits or never answers.
+        """
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            if self._answers():
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"apistack serve did not start:\n{self.log_path.read_text()}")
+
+    def _answers(self) -> bool:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+        try:
+            conn.request("GET", "/")
+            conn.getresponse().read()
+            return True
+        except OSError:
+            return False
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop the server: SIGTERM, wait, then SIGKILL the whole process group."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(STOP_SECONDS)
+
+    def restart(self) -> None:
+        """Stop and start again on the same port (state on disk is kept)."""
+        self.stop()
+        self.start()
+
+
+ServeIni = Callable[..., ServedStack]
+
+
+@pytest.fixture
+def serve_ini(tmp_path: Path) -> Iterator[ServeIni]:
+    """:returns: ``start(ini, name='osapi_compute', globals=None, workers=1, env=None)``."""
+    started: list[ServedStack] = []
+
+    def start(
+        ini: str | Path,
+        name: str = "osapi_compute",
+        globals: Mapping[str, str] | None = None,
+        workers: int = 1,
+        env: Mapping[str, str] | None = None,
+    ) -> ServedStack:
+        log_path = tmp_path / f"serve-{len(started)}.log"
+        stack = ServedStack(ini, name, globals or {}, workers, log_path, env)
+        started.append(stack)
+        stack.start()
+        return stack
+
+    yield start
+    for stack in started:
+        stack.stop()
