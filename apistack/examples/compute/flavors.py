@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from apistack.examples.compute import schemas
 from apistack.examples.compute.views import collection_links, links, paginate
-from apistack.resource import Controller, Fault, Request, expected_errors
+from apistack.resource import Controller, Fault, Request, expected_errors, validation
 
 __all__ = ["FLAVORS", "FlavorExtraSpecsController", "FlavorSpec", "FlavorsController"]
 
@@ -97,11 +98,13 @@ class FlavorsController(Controller):
         return result
 
     @expected_errors(400)
+    @validation.query_schema(schemas.flavors_query)
     def index(self, req: Request) -> dict[str, Any]:
         """List flavors: id, name and links."""
         return self._page(req, "flavors", _summary)
 
     @expected_errors(400)
+    @validation.query_schema(schemas.flavors_query)
     def detail(self, req: Request) -> dict[str, Any]:
         """List flavors with all their fields."""
         return self._page(req, "flavors/detail", _detail)

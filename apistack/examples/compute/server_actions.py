@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from apistack.examples.compute import schemas
 from apistack.examples.compute.server_base import ServerControllerBase, active_fields, utc_now
-from apistack.resource import Fault, Request, action, expected_errors, response
+from apistack.resource import Fault, Request, action, expected_errors, response, validation
 
 __all__ = ["ServerActionsController"]
 
@@ -43,6 +44,7 @@ class ServerActionsController(ServerControllerBase):
     @response(202)
     @expected_errors((404, 409))
     @action("reboot")
+    @validation.schema(schemas.reboot)
     def _reboot(self, req: Request, id: str, body: dict[str, Any]) -> None:
         """Reboot (``{"reboot": {"type": "SOFT" | "HARD"}}``): the status is ``REBOOT`` or
         ``HARD_REBOOT`` until the server is next read."""
@@ -58,6 +60,7 @@ class ServerActionsController(ServerControllerBase):
     @response(202)
     @expected_errors((404, 409))
     @action("os-stop")
+    @validation.schema(schemas.stop)
     def _stop(self, req: Request, id: str, body: Any) -> None:
         """Power off an ``ACTIVE`` server: it becomes ``SHUTOFF``."""
         changes = {
@@ -72,6 +75,7 @@ class ServerActionsController(ServerControllerBase):
     @response(202)
     @expected_errors((404, 409))
     @action("os-start")
+    @validation.schema(schemas.start)
     def _start(self, req: Request, id: str, body: Any) -> None:
         """Power on a ``SHUTOFF`` server: it becomes ``ACTIVE``."""
         self._transition(req, id, "start", ("SHUTOFF",), active_fields())

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from apistack.examples.compute import schemas
 from apistack.examples.compute.flavors import find_flavor
 from apistack.examples.compute.server_actions import ServerActionsController
 from apistack.examples.compute.server_base import identity, utc_now
@@ -27,7 +28,7 @@ from apistack.examples.compute.views import (
     server_detail,
     server_summary,
 )
-from apistack.resource import Fault, Forbidden, Request, expected_errors, response
+from apistack.resource import Fault, Forbidden, Request, expected_errors, response, validation
 
 __all__ = ["ServersController"]
 
@@ -135,11 +136,13 @@ class ServersController(ServerActionsController):
         return result
 
     @expected_errors((400, 403))
+    @validation.query_schema(schemas.servers_query)
     def index(self, req: Request) -> dict[str, Any]:
         """List servers: id, name and links."""
         return self._page(req, "index", detailed=False)
 
     @expected_errors((400, 403))
+    @validation.query_schema(schemas.servers_query)
     def detail(self, req: Request) -> dict[str, Any]:
         """List servers with all their fields."""
         return self._page(req, "detail", detailed=True)
@@ -151,6 +154,8 @@ class ServersController(ServerActionsController):
 
     @response(202)
     @expected_errors((400, 403))
+    @validation.schema(schemas.create, "2.1", "2.18")
+    @validation.schema(schemas.create_v219, "2.19")
     def create(self, req: Request, body: dict[str, Any]) -> dict[str, Any]:
         """Create ``max_count`` servers (``name-1``, ``name-2``... when several); 202 with the
         first one's id, links and admin password."""
@@ -203,6 +208,8 @@ class ServersController(ServerActionsController):
         )
 
     @expected_errors((400, 404))
+    @validation.schema(schemas.update, "2.1", "2.18")
+    @validation.schema(schemas.update_v219, "2.19")
     def update(self, req: Request, id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Rename a server or change its access IPs (and description from 2.19)."""
         self.visible(req, id)
