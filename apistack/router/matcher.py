@@ -4,11 +4,11 @@
 the trie and every per-leaf method table, and rejects a bad table; afterwards nothing is
 mutated, so concurrent requests need no lock and the first request does no compiling.
 
-Precedence, one rule with and without a project id: segments are compared left to right; at
-each segment a literal beats a segment with variables, and variable segments of different
-shapes are tried in the order they were first declared; a route whose method does not match
-is skipped and the walk goes on. Routes whose remaining path is one multi-segment regex (a
-``*`` variable, or a requirement that may match ``/``) come after both, in declaration order.
+Precedence, one rule with and without a project id: segments are compared left to right and
+at each segment a literal beats anything with a variable. Where several variable shapes
+match the same segment (``{id}`` and ``{id}.{format}``, or a route whose rest is one
+multi-segment regex), the best route under each shape is found and the one declared first
+wins. A route whose method does not match is skipped and the walk goes on.
 
 A match dict is what Routes returns: the route's defaults (``controller``, ``action``) plus
 every path variable; a variable that matched empty takes a true default instead.
@@ -30,12 +30,17 @@ __all__ = ["CompiledRoute", "RouteMatcher"]
 class CompiledRoute:
     """One declared route, ready to build its match dict from the split path."""
 
-    __slots__ = ("declaration", "defaults", "entry", "patterns", "simple", "tail")
+    __slots__ = ("declaration", "defaults", "entry", "order", "patterns", "simple", "tail")
 
     def __init__(
-        self, declaration: Declaration, steps: tuple[Step, ...], tail: re.Pattern[str] | None
+        self,
+        declaration: Declaration,
+        steps: tuple[Step, ...],
+        tail: re.Pattern[str] | None,
+        order: int,
     ) -> None:
         self.declaration = declaration
+        self.order = order
         self.entry: RouteEntry = declaration.entry
         self.defaults: Mapping[str, Any] = declaration.defaults
         captures = [(i, step.capture) for i, step in enumerate(steps) if step.capture]
@@ -137,7 +142,7 @@ class RouteMatcher:
                 f"{method} {template}: this path and method are already declared"
                 f" (as {method} {first})"
             )
-        route = CompiledRoute(declaration, compiled.steps, compiled.tail)
+        route = CompiledRoute(declaration, compiled.steps, compiled.tail, len(self.routes))
         leaf[method] = route
         self.routes.append(route)
         if compiled.tail is None and all(_is_literal(step) for step in compiled.steps):
@@ -200,17 +205,25 @@ def _walk(node: _Node, segments: list[str], i: int, n: int, method: str) -> Any:
         found = _walk(child, segments, i + 1, n, method)
         if found is not None:
             return found
-    for check, child in node.edges:
+    edges = node.edges
+    if len(edges) == 1 and not node.tails:  # the common case: one variable shape here
+        check, child = edges[0]
+        if segment if check is None else check(segment):
+            return _walk(child, segments, i + 1, n, method)
+        return None
+    best = None
+    for check, child in edges:
         if segment if check is None else check(segment):
             found = _walk(child, segments, i + 1, n, method)
-            if found is not None:
-                return found
+            if found is not None and (best is None or found.order < best.order):
+                best = found
     if node.tails:
         rest = "/".join(segments[i:])
         for fullmatch, leaf in node.tails:
-            if fullmatch(rest) and method in leaf:
-                return leaf[method]
-    return None
+            found = leaf.get(method) if fullmatch(rest) else None
+            if found is not None and (best is None or found.order < best.order):
+                best = found
+    return best
 
 
 def _collect(node: _Node, segments: list[str], i: int, n: int, found: set[str]) -> None:
