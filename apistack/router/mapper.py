@@ -57,6 +57,10 @@ class Declaration:
     defaults: Mapping[str, Any]
     project_twin: bool = False
 
+    def __str__(self) -> str:
+        twin = " (its /{project_id} twin)" if self.project_twin else ""
+        return f"{self.entry.method} {self.entry.path}{twin}"
+
 
 class ProjectMapper:
     """Collect route declarations the way nova's ``ProjectMapper`` connects them.
@@ -107,10 +111,10 @@ class ProjectMapper:
         :param defaults: extra values put in the match dict, as Routes' keyword defaults.
         :raises RouteTableError: on an unknown HTTP method.
         """
+        shown = path[len(self.project_token) :] if project_twin else path
         verb = ANY_METHOD if method is None else method.upper()
         if verb != ANY_METHOD and verb not in HTTP_METHODS:
-            raise RouteTableError(f"{method} {path}: unknown HTTP method {method!r}")
-        shown = path[len(self.project_token) :] if project_twin else path
+            raise RouteTableError(f"{method} {shown}: unknown HTTP method {method!r}")
         entry = RouteEntry(verb, shown, action, controller, redirect_to)
         values = dict(defaults)
         if redirect_to is None:

@@ -124,7 +124,7 @@ class RouteMatcher:
             requirements = dict(declaration.requirements)
             compiled = compile_template(parse_template(template, requirements), requirements)
         except RouteTableError as exc:
-            raise RouteTableError(f"{method} {template}: {exc}") from None
+            raise RouteTableError(f"{declaration}: {exc}") from None
         node = self._root
         for step in compiled.steps:
             if _is_literal(step):
@@ -137,10 +137,9 @@ class RouteMatcher:
                 node = child
         leaf = self._leaf(node, compiled.tail_key, compiled.tail, leaves)
         if method in leaf:
-            first = leaf[method].declaration.template
             raise RouteTableError(
-                f"{method} {template}: this path and method are already declared"
-                f" (as {method} {first})"
+                f"{declaration}: this path and method are already declared"
+                f" (as {leaf[method].declaration})"
             )
         route = CompiledRoute(declaration, compiled.steps, compiled.tail, len(self.routes))
         leaf[method] = route
