@@ -22,7 +22,7 @@ from typing import Any
 
 from paste.deploy.converters import asbool
 
-from apistack.resource import APISettings
+from apistack.resource import APISettings, APIVersionRequest
 from apistack.router.errors import RouterConfigError
 from apistack.router.mapper import DEFAULT_PROJECT_ID_REGEX, ProjectMapper
 from apistack.router.routelist import RouteList, declare_route_list, load_extension_routes
@@ -85,18 +85,9 @@ class APIRouter(Router):
             raise RouterConfigError(
                 "egg:apistack#router: set route_list and/or extension_namespace"
             )
-        settings_args: dict[str, Any] = {
-            key: local_conf[key] for key in _SETTINGS_KEYS if key in local_conf
-        }
-        try:
-            settings = APISettings(**settings_args)
-        except ValueError as exc:
-            raise RouterConfigError(f"egg:apistack#router: bad version setting: {exc}") from None
-        route_list = (
-            import_object(local_conf["route_list"], "route_list")
-            if (local_conf.get("route_list"))
-            else ()
-        )
+        settings = _settings(local_conf)
+        spec = local_conf.get("route_list")
+        route_list = import_object(spec, "route_list") if spec else ()
         return cls(
             route_list,
             extension_namespace=local_conf.get("extension_namespace") or None,
@@ -105,6 +96,20 @@ class APIRouter(Router):
             project_prefix=_bool(local_conf, "project_prefix", True),
             strict=_bool(local_conf, "strict", False),
         )
+
+
+def _settings(conf: Mapping[str, str]) -> APISettings:
+    args: dict[str, Any] = {key: conf[key] for key in _SETTINGS_KEYS if key in conf}
+    for key in ("min_version", "max_version"):
+        if args.get(key):
+            try:
+                args[key] = APIVersionRequest(args[key])
+            except ValueError as exc:
+                raise RouterConfigError(f"egg:apistack#router: {key}: {exc}") from None
+    try:
+        return APISettings(**args)
+    except ValueError as exc:
+        raise RouterConfigError(f"egg:apistack#router: min_version/max_version: {exc}") from None
 
 
 def _bool(conf: Mapping[str, str], key: str, default: bool) -> bool:
