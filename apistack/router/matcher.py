@@ -17,7 +17,7 @@ every path variable; a variable that matched empty takes a true default instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from apistack.router.errors import RouteTableError
@@ -30,7 +30,16 @@ __all__ = ["CompiledRoute", "RouteMatcher"]
 class CompiledRoute:
     """One declared route, ready to build its match dict from the split path."""
 
-    __slots__ = ("declaration", "defaults", "entry", "order", "patterns", "simple", "tail")
+    __slots__ = (
+        "build",
+        "declaration",
+        "defaults",
+        "entry",
+        "order",
+        "patterns",
+        "simple",
+        "tail",
+    )
 
     def __init__(
         self,
@@ -47,6 +56,9 @@ class CompiledRoute:
         self.simple = tuple((i, c) for i, c in captures if isinstance(c, str))
         self.patterns = tuple((i, c) for i, c in captures if isinstance(c, re.Pattern))
         self.tail = None if tail is None else (len(steps), tail)
+        self.build: Callable[[list[str]], dict[str, Any]] = self.values
+        if not self.patterns and self.tail is None:
+            self.build = _simple_builder(self.defaults, self.simple)
 
     def values(self, segments: list[str]) -> dict[str, Any]:
         """:returns: the match dict for a path whose segments matched this route."""
@@ -68,11 +80,30 @@ class CompiledRoute:
             result[key] = default if not value and default else value
 
 
+def _simple_builder(
+    defaults: Mapping[str, Any], simple: tuple[tuple[int, str], ...]
+) -> Callable[[list[str]], dict[str, Any]]:
+    """A match-dict builder specialised to the route's number of captures (no loop)."""
+    d = dict(defaults)
+    if not simple:
+        return lambda s: d.copy()
+    if len(simple) == 1:
+        ((i, a),) = simple
+        return lambda s: {**d, a: s[i]}
+    if len(simple) == 2:
+        (i, a), (j, b) = simple
+        return lambda s: {**d, a: s[i], b: s[j]}
+    if len(simple) == 3:
+        (i, a), (j, b), (k, c) = simple
+        return lambda s: {**d, a: s[i], b: s[j], c: s[k]}
+    return lambda s: {**d, **{name: s[index] for index, name in simple}}
+
+
 _Leaf = dict[str, CompiledRoute]
 
 
 class _Node:
-    __slots__ = ("edge_keys", "edges", "leaf", "literal", "tail_keys", "tails")
+    __slots__ = ("alone", "edge_keys", "edges", "leaf", "literal", "single", "tail_keys", "tails")
 
     def __init__(self) -> None:
         self.literal: dict[str, _Node] = {}
@@ -81,6 +112,8 @@ class _Node:
         self.tail_keys: dict[str, tuple[re.Pattern[str], _Leaf]] = {}
         self.tails: Any = ()
         self.leaf: _Leaf | None = None
+        self.alone = True  # no variable edges and no tails: the literal child is the only way
+        self.single: Any = None  # the one variable edge, when it is the only alternative
 
 
 def _method_table(routes: _Leaf) -> _Leaf:
@@ -117,6 +150,9 @@ class RouteMatcher:
         for leaf in leaves:
             leaf.update(_method_table(leaf))
         _freeze(self._root)
+        root = self._root
+        # Every path starts with "/", so its first segment is "": start one level down.
+        self._slash = None if root.edges or root.tails else root.literal.get("")
 
     def _add(self, declaration: Declaration, leaves: list[_Leaf]) -> None:
         method, template = declaration.entry.method, declaration.template
@@ -163,18 +199,22 @@ class RouteMatcher:
 
     def match(self, path: str, method: str) -> tuple[CompiledRoute, dict[str, Any]] | None:
         """:returns: the route and its match dict, or None when nothing matches."""
-        if method not in HTTP_METHODS:
-            method = ANY_METHOD  # an unknown method can only reach an any-method route
         static = self._static.get(path)
         if static is not None:
             route = static.get(method)
             if route is not None:
                 return route, dict(route.defaults)
         segments = path.split("/")
-        found = _walk(self._root, segments, 0, len(segments), method)
+        if self._slash is not None and not segments[0]:
+            found = _walk(self._slash, segments, 1, len(segments), method)
+        else:
+            found = _walk(self._root, segments, 0, len(segments), method)
         if found is None:
-            return None
-        return found, found.values(segments)
+            if method in HTTP_METHODS:
+                return None
+            # An unknown method can only reach an any-method route (checked on misses only).
+            return self.match(path, ANY_METHOD) if method != ANY_METHOD else None
+        return found, found.build(segments)
 
     def allowed_methods(self, path: str) -> list[str]:
         """:returns: the sorted methods declared for ``path`` (HEAD wherever GET is)."""
@@ -188,34 +228,47 @@ class RouteMatcher:
 def _freeze(node: _Node) -> None:
     node.edges = tuple(node.edges)
     node.tails = tuple((pattern.fullmatch, leaf) for pattern, leaf in node.tail_keys.values())
+    node.alone = not node.edges and not node.tails
+    node.single = node.edges[0] if len(node.edges) == 1 and not node.tails else None
     for child in (*node.literal.values(), *node.edge_keys.values()):
         _freeze(child)
 
 
 def _walk(node: _Node, segments: list[str], i: int, n: int, method: str) -> Any:
-    # Recursive on purpose: measured faster than an explicit stack on CPython 3.11, and the
+    # A loop while the path has no alternatives, recursion only where it branches: this is
+    # measured faster on CPython than either a pure recursion or an explicit stack, and the
     # depth is bounded by the deepest template, not by the request.
-    if i == n:
-        leaf = node.leaf
-        return None if leaf is None else leaf.get(method)
-    segment = segments[i]
-    child = node.literal.get(segment)
-    if child is not None:
-        found = _walk(child, segments, i + 1, n, method)
-        if found is not None:
-            return found
-    edges = node.edges
-    if len(edges) == 1 and not node.tails:  # the common case: one variable shape here
-        check, child = edges[0]
-        if segment if check is None else check(segment):
-            return _walk(child, segments, i + 1, n, method)
-        return None
-    best = None
-    for check, child in edges:
-        if segment if check is None else check(segment):
+    while i < n:
+        segment = segments[i]
+        child = node.literal.get(segment)
+        single = node.single
+        if child is not None:
+            if node.alone:
+                node, i = child, i + 1
+                continue
             found = _walk(child, segments, i + 1, n, method)
-            if found is not None and (best is None or found.order < best.order):
-                best = found
+            if found is not None:
+                return found
+        if single is not None:
+            check, child = single
+            if segment and (check is None or check(segment)):
+                node, i = child, i + 1
+                continue
+            return None
+        return _branches(node, segment, segments, i, n, method)
+    leaf = node.leaf
+    return None if leaf is None else leaf.get(method)
+
+
+def _branches(node: _Node, segment: str, segments: list[str], i: int, n: int, method: str) -> Any:
+    """Several variable shapes (or tails) here: the best of each, declared first, wins."""
+    best = None
+    if segment:
+        for check, child in node.edges:
+            if check is None or check(segment):
+                found = _walk(child, segments, i + 1, n, method)
+                if found is not None and (best is None or found.order < best.order):
+                    best = found
     if node.tails:
         rest = "/".join(segments[i:])
         for fullmatch, leaf in node.tails:
@@ -235,7 +288,7 @@ def _collect(node: _Node, segments: list[str], i: int, n: int, found: set[str]) 
     if child is not None:
         _collect(child, segments, i + 1, n, found)
     for check, child in node.edges:
-        if segment if check is None else check(segment):
+        if segment and (check is None or check(segment)):
             _collect(child, segments, i + 1, n, found)
     if node.tails:
         rest = "/".join(segments[i:])

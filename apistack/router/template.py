@@ -17,6 +17,7 @@ Everything here runs when the router is built; a bad template raises ``RouteTabl
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ __all__ = ["CompiledTemplate", "Step", "Var", "compile_template", "parse_templat
 
 _DONE_CHARS = ("/", ",", ";", ".", "#")
 _NAME = re.compile(r"[A-Za-z_]\w*")
+_BRACES = re.compile(r"\{([^{}]*)\}")
+_CHARSET_PLUS = re.compile(r"\[((?:[0-9A-Za-z_]-[0-9A-Za-z_]|[0-9A-Za-z_.]|\\-|-(?=\]))+)\]\+")
+_CLASS_ITEM = re.compile(r"([0-9A-Za-z_])-([0-9A-Za-z_])|([0-9A-Za-z_.-])")
 # A requirement that provably cannot match "/": classes without "/" (or negated with it),
 # \d \w and escaped punctuation, word characters, quantifiers, groups, alternation and the
 # "not after a backslash" look-behind that Routes' own resource() requirement uses.
@@ -79,6 +83,9 @@ def parse_template(path: str, requirements: dict[str, str]) -> list[Part]:
     :returns: literal strings (adjacent ones merged) and ``Var`` objects.
     :raises RouteTableError: on an unclosed or empty variable or a bad variable name.
     """
+    fast = _parse_braces_only(path, requirements)
+    if fast is not None:
+        return fast
     parts: list[Part] = []
     text, i = "", 0
     while i < len(path):
@@ -100,6 +107,27 @@ def parse_template(path: str, requirements: dict[str, str]) -> list[Part]:
     if text:
         parts.append(text)
     return _merge_literals(parts)
+
+
+def _parse_braces_only(path: str, requirements: dict[str, str]) -> list[Part] | None:
+    """The common case (only ``{...}`` variables) without the char-by-char walk."""
+    pieces = _BRACES.split(path)
+    if any(char in piece for piece in pieces[::2] for char in ":*{}\\"):
+        return None
+    parts: list[Part] = []
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            if piece:
+                parts.append(piece)
+            continue
+        kind = "."
+        if not piece.startswith("."):
+            kind, piece = ":", "." + piece
+        name, sep, requirement = piece[1:].partition(":")
+        if sep:
+            requirements[name] = requirement
+        parts.append(Var(kind, _checked_name(name)))
+    return parts
 
 
 def _read_var(path: str, start: int, requirements: dict[str, str]) -> tuple[Var, int]:
@@ -170,13 +198,40 @@ def _fragment(part: Part, requirements: Mapping[str, str], named: bool) -> str:
     return rf"(?:\.{group})??" if part.kind == "." else group
 
 
+@functools.lru_cache(maxsize=256)
+def _charset(requirement: str) -> frozenset[str] | None:
+    """The characters of a ``[...]+`` requirement made of plain characters and ranges."""
+    found = _CHARSET_PLUS.fullmatch(requirement)
+    if found is None:
+        return None
+    body = found.group(1).replace("\\-", "-")
+    chars: set[str] = set()
+    for start, end, single in _CLASS_ITEM.findall(body):
+        if single:
+            chars.add(single)
+        else:
+            chars.update(chr(code) for code in range(ord(start), ord(end) + 1))
+    return frozenset(chars)
+
+
+def _matches_empty(step: Step) -> bool:
+    if not isinstance(step.key, tuple):
+        return False
+    return re.fullmatch(step.key[1], "") is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _safe_requirement(requirement: str) -> bool:
+    return _SAFE_REQUIREMENT.fullmatch(requirement) is not None
+
+
 def _is_segment_safe(segment: list[Part], requirements: Mapping[str, str]) -> bool:
     for part in segment:
         if isinstance(part, Var):
             if part.kind == "*":
                 return False
             requirement = requirements.get(part.name)
-            if requirement and not _SAFE_REQUIREMENT.fullmatch(requirement):
+            if requirement and not _safe_requirement(requirement):
                 return False
     return True
 
@@ -192,10 +247,33 @@ def _step(segment: list[Part], requirements: Mapping[str, str]) -> Step:
         if not requirement:
             return Step(None, None, name)
         source = f"(?:{requirement})"
+        charset = _charset(requirement)
+        if charset is not None:  # a set test is several times cheaper than a regex call
+            return Step(("re", source), charset.issuperset, name)
         return Step(("re", source), re.compile(source).fullmatch, name)
     source = "".join(_fragment(part, requirements, named=False) for part in segment)
     named = "".join(_fragment(part, requirements, named=True) for part in segment)
     return Step(("re", source), re.compile(source).fullmatch, re.compile(named))
+
+
+def _relevant(segment: list[Part], requirements: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    names = [part.name for part in segment if isinstance(part, Var)]
+    return tuple((name, requirements[name]) for name in names if name in requirements)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_step(
+    segment: tuple[Part, ...], requirements: tuple[tuple[str, str], ...]
+) -> Step | None:
+    """The step for one segment, or None when it must be part of a tail regex.
+
+    Cached: a table repeats the same segments (``servers``, ``{id}``, the project token).
+    """
+    reqs = dict(requirements)
+    if not _is_segment_safe(list(segment), reqs):
+        return None
+    step = _step(list(segment), reqs)
+    return None if _matches_empty(step) else step
 
 
 def compile_template(parts: list[Part], requirements: Mapping[str, str]) -> CompiledTemplate:
@@ -211,7 +289,10 @@ def compile_template(parts: list[Part], requirements: Mapping[str, str]) -> Comp
     try:
         steps: list[Step] = []
         for index, segment in enumerate(segments):
-            if not _is_segment_safe(segment, requirements):
+            step = _cached_step(tuple(segment), _relevant(segment, requirements))
+            if step is None:
+                # A segment that may span "/" or be empty is matched with the rest as a tail,
+                # so the trie's edges can all demand a non-empty segment.
                 rest = segments[index:]
                 key = "/".join("".join(_fragment(p, requirements, False) for p in s) for s in rest)
                 named = "/".join(
@@ -219,7 +300,7 @@ def compile_template(parts: list[Part], requirements: Mapping[str, str]) -> Comp
                 )
                 re.compile(key)
                 return CompiledTemplate(tuple(steps), key, re.compile(named))
-            steps.append(_step(segment, requirements))
+            steps.append(step)
     except re.error as exc:
         raise RouteTableError(f"bad requirement regex: {exc}") from None
     return CompiledTemplate(tuple(steps), None, None)
