@@ -1,0 +1,169 @@
+"""Route declarations: nova's ``ProjectMapper`` surface, recorded as data.
+
+``ProjectMapper`` only records what was declared (``Declaration`` objects, in order); nothing
+is compiled until a ``Router`` is built from it. ``create_route`` and ``resource`` declare
+each route twice, with and without the ``/{project_id}`` prefix, as nova does; the project
+token's regex is configurable and ``project_prefix=False`` declares only the plain routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from apistack.router.errors import RouteTableError
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+__all__ = [
+    "ANY_METHOD",
+    "DEFAULT_PROJECT_ID_REGEX",
+    "HTTP_METHODS",
+    "Declaration",
+    "ProjectMapper",
+    "RouteEntry",
+]
+
+DEFAULT_PROJECT_ID_REGEX = "[0-9a-f-]+"
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"})
+#: The method of a route declared without a method condition (a redirect, say).
+ANY_METHOD = "*"
+
+
+@dataclass(frozen=True)
+class RouteEntry:
+    """One declared path x method, as introspection and the ``apistack routes`` CLI see it.
+
+    ``path`` is the template as declared, without the project prefix; ``app`` is the WSGI app
+    (usually a ``Resource``), None for a redirect, whose target is ``redirect_to``.
+    """
+
+    method: str
+    path: str
+    action: str
+    app: WSGIApplication | None = field(compare=False)
+    redirect_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One route to compile: the full template (project prefix included) and its entry."""
+
+    template: str
+    entry: RouteEntry
+    requirements: Mapping[str, str]
+    defaults: Mapping[str, Any]
+    project_twin: bool = False
+
+    def __str__(self) -> str:
+        twin = " (its /{project_id} twin)" if self.project_twin else ""
+        return f"{self.entry.method} {self.entry.path}{twin}"
+
+
+class ProjectMapper:
+    """Collect route declarations the way nova's ``ProjectMapper`` connects them.
+
+    :param project_id_regex: what a project id in the URL may look like.
+    :param project_prefix: declare the ``/{project_id}`` twin of every route.
+    :param format_requirement: the ``format`` requirement ``resource()`` routes get (nova's
+        ``APIMapper`` default), so ``/servers/x.txt`` is a server id, not a format.
+    """
+
+    def __init__(
+        self,
+        project_id_regex: str = DEFAULT_PROJECT_ID_REGEX,
+        project_prefix: bool = True,
+        format_requirement: str = "json|xml",
+    ) -> None:
+        self.project_id_regex = project_id_regex
+        self.project_prefix = project_prefix
+        self.format_requirement = format_requirement
+        self.declarations: list[Declaration] = []
+
+    @property
+    def project_token(self) -> str:
+        """The template text of the project prefix, e.g. ``/{project_id:[0-9a-f-]+}``."""
+        return "/{project_id:" + self.project_id_regex + "}"
+
+    def connect(
+        self,
+        path: str,
+        *,
+        method: str | None,
+        controller: WSGIApplication | None,
+        action: str,
+        requirements: Mapping[str, str] | None = None,
+        project_twin: bool = False,
+        redirect_to: str | None = None,
+        **defaults: Any,
+    ) -> None:
+        """Declare one route (no project twin is added).
+
+        :param path: the template, in Routes syntax.
+        :param method: the HTTP method, or None for any method.
+        :param controller: the WSGI app the route dispatches to.
+        :param action: the controller method name.
+        :param requirements: regexes for variables, as Routes' ``requirements``.
+        :param project_twin: the route is the project-prefixed copy of another.
+        :param redirect_to: makes this a redirect to that target.
+        :param defaults: extra values put in the match dict, as Routes' keyword defaults.
+        :raises RouteTableError: on an unknown HTTP method.
+        """
+        shown = path[len(self.project_token) :] if project_twin else path
+        verb = ANY_METHOD if method is None else method.upper()
+        if verb != ANY_METHOD and verb not in HTTP_METHODS:
+            raise RouteTableError(f"{method} {shown}: unknown HTTP method {method!r}")
+        entry = RouteEntry(verb, shown, action, controller, redirect_to)
+        values = dict(defaults)
+        if redirect_to is None:
+            values.update(controller=controller, action=action)
+        self.declarations.append(
+            Declaration(path, entry, dict(requirements or {}), values, project_twin)
+        )
+
+    def create_route(
+        self, path: str, method: str, controller: WSGIApplication, action: str
+    ) -> None:
+        """Declare ``method path`` with and without the project prefix (nova's order)."""
+        if self.project_prefix:
+            self.connect(
+                self.project_token + path,
+                method=method,
+                controller=controller,
+                action=action,
+                project_twin=True,
+            )
+        self.connect(path, method=method, controller=controller, action=action)
+
+    def redirect(self, src: str, dst: str) -> None:
+        """Answer any request for ``src`` with ``302 Found`` to ``dst`` (no project twin)."""
+        self.connect(src, method=None, controller=None, action="", redirect_to=dst)
+
+    def resource(self, member_name: str, collection_name: str, **kwargs: Any) -> None:
+        """Declare the routes ``routes.Mapper.resource`` generates, with project twins.
+
+        Accepts Routes' keywords (``controller``, ``collection``, ``member``, ``new``,
+        ``parent_resource``, ``path_prefix``, ``requirements``); ``controller`` is the WSGI
+        app.
+
+        :raises RouteTableError: when ``controller`` is missing.
+        """
+        from apistack.router.routes_resource import expand_resource
+
+        controller = kwargs.pop("controller", None)
+        if controller is None:
+            raise RouteTableError(f"resource({member_name!r}): controller= is required")
+        generated = expand_resource(member_name, collection_name, self.format_requirement, kwargs)
+        variants = [True, False] if self.project_prefix else [False]
+        for twin in variants:
+            for path, method, action, requirements in generated:
+                self.connect(
+                    (self.project_token + path) if twin else path,
+                    method=method,
+                    controller=controller,
+                    action=action,
+                    requirements=requirements,
+                    project_twin=twin,
+                )
