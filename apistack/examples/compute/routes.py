@@ -15,6 +15,7 @@ from apistack.examples.compute.flavors import FlavorExtraSpecsController, Flavor
 from apistack.examples.compute.servers import ServersController
 from apistack.examples.compute.versions import VersionsController
 from apistack.resource import APISettings, APIVersionRequest
+from apistack.router import APIRouter, RouterConfigError
 
 __all__ = [
     "DEFAULT_MAX_VERSION",
@@ -22,6 +23,7 @@ __all__ = [
     "LEGACY_HEADER",
     "ROUTES",
     "RouteList",
+    "app_factory",
     "compute_settings",
     "make_routes",
 ]
@@ -82,3 +84,27 @@ def make_routes(state_dir: str | None = None) -> RouteList:
 
 
 ROUTES: RouteList = make_routes()
+
+
+def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
+    """Paste ``app_factory`` for the example API: ``egg:apistack#router`` plus the example's
+    own options.
+
+    Keys: ``state_dir`` (where the SQLite file lives), ``max_version`` (2.1 to 2.25) and
+    ``context_key``; any other key is an error naming it.
+    """
+    known = {"state_dir", "max_version", "context_key"}
+    unknown = sorted(set(local_conf) - known)
+    if unknown:
+        raise RouterConfigError(
+            f"unknown option(s) {', '.join(unknown)} for the example compute API; "
+            f"known: {', '.join(sorted(known))}"
+        )
+    try:
+        settings = compute_settings(
+            local_conf.get("max_version", DEFAULT_MAX_VERSION),
+            local_conf.get("context_key", "openstack.context"),
+        )
+    except ValueError as exc:
+        raise RouterConfigError(f"max_version: {exc}") from None
+    return APIRouter(make_routes(local_conf.get("state_dir") or None), settings=settings)
