@@ -31,7 +31,8 @@ def test_every_body_method_and_list_has_a_schema(router: Router) -> None:
     for row in rows:
         if row.http_method in ("POST", "PUT"):
             assert row.body, f"{row.http_method} {row.path} {row.action_key} has no body schema"
-        if row.path in ("/servers", "/servers/detail", "/flavors", "/flavors/detail"):
+        lists = ("/servers", "/servers/detail", "/flavors", "/flavors/detail")
+        if row.http_method == "GET" and row.path in lists:
             assert row.query, f"{row.path} has no query schema"
     create = next(r for r in rows if r.action == "create")
     assert [(s.min_version and str(s.min_version)) for s in create.body] == ["2.1", "2.19"]
