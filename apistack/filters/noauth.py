@@ -139,8 +139,7 @@ def _printable(value: str | None, default: str) -> str:
 
 def _request_url(environ: WSGIEnvironment) -> str:
     """:returns: the request URL without query or trailing slash, quoted as sent."""
-    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost")
+    host_url = webob.BaseRequest(environ).host_url
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     quoted = quote(path.encode("latin-1", "replace"), safe="/:@!$&'()*+,;=-._~")
-    scheme = environ.get("wsgi.url_scheme", "http")
-    return f"{scheme}://{_printable(host, 'localhost')}{quoted}".rstrip("/")
+    return f"{_printable(host_url, 'http://localhost')}{quoted}".rstrip("/")

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
-import webob.exc
 from oslo_middleware import sizelimit as oslo_sizelimit
 
 from apistack.filters.base import Filter, Option
-from apistack.resource.faults import fault_response
+from apistack.resource.faults import Fault, fault_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -32,11 +31,16 @@ def too_large_message(limit: int) -> str:
     return f"Request is too large. Larger than max_request_body_size ({limit})."
 
 
-class BodyTooLarge(webob.exc.HTTPRequestEntityTooLarge):
-    """Raised while an app reads a body past the limit; a WebOb 413, so it keeps its status."""
+class BodyTooLarge(Fault):
+    """Raised while an app reads a body past the limit.
+
+    A ``Fault``, so it stays a 413 JSON fault wherever it is caught: here, in ``faultwrap``, in
+    a Resource, and in any WebOb ``wsgify`` app (which answers a raised ``HTTPException`` by
+    calling it; a plain WebOb 413 would answer text there).
+    """
 
     def __init__(self, limit: int) -> None:
-        super().__init__(detail=too_large_message(limit))
+        super().__init__(413, too_large_message(limit))
         self.limit = limit
 
 
@@ -118,7 +122,7 @@ class SizeLimit(Filter):
         try:
             return self.application(environ, start_response)
         except BodyTooLarge as exc:
-            return self._fault(environ, start_response, 413, exc.detail)
+            return exc(environ, start_response)
 
     @staticmethod
     def _fault(
