@@ -77,7 +77,10 @@ class ContextBuilder:
 
     def __init__(self, context_class: str | type[Any]) -> None:
         self.context_class = resolve_context_class(context_class)
-        parameters = inspect.signature(self.context_class).parameters.values()
+        try:
+            parameters = inspect.signature(self.context_class).parameters.values()
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"context_class {context_class!r}: {exc}") from None
         if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
             self._accepted: frozenset[str] | None = None
         else:

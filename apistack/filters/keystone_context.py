@@ -20,6 +20,7 @@ from apistack.filters.context import (
     DEFAULT_CONTEXT_CLASS,
     DEFAULT_CONTEXT_KEY,
     ContextBuilder,
+    resolve_context_class,
 )
 from apistack.resource.faults import fault_response
 
@@ -101,9 +102,10 @@ class KeystoneContext(Filter):
         self.service_types = frozenset(service_types)
         self.admin_roles = frozenset(admin_roles)
         self.context_key = context_key
-        self.contexts = ContextBuilder(context_class)
-        if not callable(getattr(self.contexts.context_class, "from_environ", None)):
+        context_type = resolve_context_class(context_class)
+        if not callable(getattr(context_type, "from_environ", None)):
             raise ValueError(f"context_class {context_class!r} has no from_environ")
+        self.contexts = ContextBuilder(context_type)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("HTTP_X_IDENTITY_STATUS") != "Confirmed":

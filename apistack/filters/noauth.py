@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import webob
+import webob.request
 
 from apistack.filters.base import Filter, Option
 from apistack.filters.context import (
@@ -139,7 +140,7 @@ def _printable(value: str | None, default: str) -> str:
 
 def _request_url(environ: WSGIEnvironment) -> str:
     """:returns: the request URL without query or trailing slash, quoted as sent."""
-    host_url = webob.BaseRequest(environ).host_url
+    host_url = webob.request.BaseRequest(environ).host_url
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     quoted = quote(path.encode("latin-1", "replace"), safe="/:@!$&'()*+,;=-._~")
     return f"{_printable(host_url, 'http://localhost')}{quoted}".rstrip("/")

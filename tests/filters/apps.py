@@ -44,3 +44,23 @@ def json_app(req: webob.Request) -> webob.Response:
 def app_factory(global_conf: dict[str, Any], **local_conf: str) -> Any:
     """``paste.app_factory`` for ``json_app``."""
     return json_app
+
+
+@webob.dec.wsgify
+def context_app(req: webob.Request) -> webob.Response:
+    """Reports what the filters left on the environ; ``/boom`` raises, POST reads the body."""
+    if req.path_info.endswith("/boom"):
+        raise ValueError("secret internal detail")
+    context = req.environ.get("nova.context") or req.environ.get("openstack.context")
+    return webob.Response(
+        json_body={
+            "user": getattr(context, "user_id", None),
+            "legacy": req.environ.get("openstack.legacy_v2", False),
+            "read": len(req.body) if req.method == "POST" else 0,
+        }
+    )
+
+
+def context_app_factory(global_conf: dict[str, Any], **local_conf: str) -> Any:
+    """``paste.app_factory`` for ``context_app``."""
+    return context_app

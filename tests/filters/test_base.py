@@ -65,8 +65,14 @@ def test_global_conf_supplies_known_options_and_local_overrides(recorder: Record
 def test_two_sections_of_one_filter_keep_their_own_values() -> None:
     small = SizeLimit.factory({}, max_request_body_size="10")(Recorder())
     large = SizeLimit.factory({}, max_request_body_size="1000")(Recorder())
-    assert webob.Request.blank("/", method="POST", body=b"x" * 11).get_response(small).status_int == 413
-    assert webob.Request.blank("/", method="POST", body=b"x" * 11).get_response(large).status_int == 200
+    assert (
+        webob.Request.blank("/", method="POST", body=b"x" * 11).get_response(small).status_int
+        == 413
+    )
+    assert (
+        webob.Request.blank("/", method="POST", body=b"x" * 11).get_response(large).status_int
+        == 200
+    )
     assert small.max_request_body_size == 10
 
 

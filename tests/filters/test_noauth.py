@@ -71,7 +71,7 @@ def test_context_key_and_class_are_configurable(recorder: Recorder) -> None:
 
 
 def test_bad_context_class_fails_at_load_time(recorder: Recorder) -> None:
-    with pytest.raises(ValueError, match="no.such.Thing"):
+    with pytest.raises(ValueError, match=r"no\.such\.Thing"):
         NoAuth(recorder, context_class="no.such.Thing")
 
 
