@@ -86,26 +86,25 @@ class ContextBuilder:
         else:
             self._accepted = frozenset(p.name for p in parameters)
 
-    def _split(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _split(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Move the values the constructor does not take out of ``values``; return them."""
         if self._accepted is None:
-            return dict(values), {}
-        taken = {k: v for k, v in values.items() if k in self._accepted}
-        rest = {k: v for k, v in values.items() if k not in self._accepted}
-        return taken, rest
+            return {}
+        return {name: values.pop(name) for name in values.keys() - self._accepted}
 
     def build(self, **values: Any) -> Any:
         """:returns: a context made with ``values`` (and ``overwrite=False``)."""
-        taken, rest = self._split({**values, "overwrite": False})
-        return self._attach(self.context_class(**taken), rest)
+        rest = self._split(values)
+        return self._attach(self.context_class(overwrite=False, **values), rest)
 
     def from_environ(self, environ: Mapping[str, Any], **values: Any) -> Any:
         """:returns: the class's ``from_environ(environ, ...)`` context plus ``values``."""
-        taken, rest = self._split({**values, "overwrite": False})
-        return self._attach(self.context_class.from_environ(environ, **taken), rest)
+        rest = self._split(values)
+        context = self.context_class.from_environ(environ, overwrite=False, **values)
+        return self._attach(context, rest)
 
     @staticmethod
     def _attach(context: Any, extra: Mapping[str, Any]) -> Any:
         for name, value in extra.items():
-            if name != "overwrite":
-                setattr(context, name, value)
+            setattr(context, name, value)
         return context

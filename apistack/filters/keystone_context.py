@@ -111,7 +111,9 @@ class KeystoneContext(Filter):
         if environ.get("HTTP_X_IDENTITY_STATUS") != "Confirmed":
             return self._fault(environ, start_response, 401, None)
         # authtoken stores None for headers the token lacks; oslo would split None.
-        present = {key: value for key, value in environ.items() if value is not None}
+        present = environ
+        if None in environ.values():
+            present = {key: value for key, value in environ.items() if value is not None}
         if not (present.get("HTTP_X_USER_ID") or present.get("HTTP_X_USER")):
             return self._fault(environ, start_response, 401, None)
         try:

@@ -11,6 +11,7 @@ forge is removed first, since anything downstream reading them (oslo.context's
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -49,8 +50,17 @@ FORGEABLE_HEADER_PREFIXES = (
 )
 
 
+# Finds a forgeable key in the newline-joined environ keys (a key holding a newline can only
+# cause a needless loop below, never a miss).
+_ANY_FORGED = re.compile("\n(?:" + "|".join(FORGEABLE_HEADER_PREFIXES) + ")")
+
+
 def strip_identity_headers(environ: WSGIEnvironment) -> None:
     """Remove every forgeable identity header from ``environ``."""
+    # One regex search over the joined keys clears an honest request at half the cost of
+    # testing each key; only a request that carries such a header pays for the loop.
+    if _ANY_FORGED.search("\n" + "\n".join(environ)) is None:
+        return
     forged = [key for key in environ if key.startswith(FORGEABLE_HEADER_PREFIXES)]
     for key in forged:
         del environ[key]

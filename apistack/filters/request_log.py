@@ -77,8 +77,7 @@ class RequestLog(Filter):
             return
         version = environ.get(VERSION_KEY)
         microversion = "-" if version is None or version.is_null() else version.get_string()
-        self.logger.info(
-            LOG_FORMAT,
+        args = (
             environ.get("REMOTE_ADDR") or "-",
             environ.get("REQUEST_METHOD", "-"),
             uri,
@@ -87,6 +86,12 @@ class RequestLog(Filter):
             microversion,
             time.monotonic() - start,
         )
+        # What logger.info does, minus the stack walk that finds the calling line: always
+        # this one, for every request (a quarter of the cost of logging each request).
+        record = self.logger.makeRecord(
+            self.logger.name, logging.INFO, __file__, 0, LOG_FORMAT, args, None, "RequestLog"
+        )
+        self.logger.handle(record)
 
 
 def _content_length(headers: list[tuple[str, str]]) -> str:

@@ -10,6 +10,7 @@ import webob
 from oslo_context import context as oslo_context
 
 from apistack.filters import NoAuth
+from apistack.filters.noauth import strip_identity_headers
 from tests.filters.apps import Recorder
 
 
@@ -156,3 +157,17 @@ def test_context_does_not_replace_the_threads_current_one(recorder: Recorder) ->
         assert oslo_context.get_current() is current
     finally:
         oslo_context._request_store.context = None
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"HTTP_X_ROLES": "admin"},
+        {"REQUEST_METHOD": "GET", "HTTP_OPENSTACK_SYSTEM_SCOPE": "all"},
+        {"HTTP_X_AUTH_TOKEN": "t", "HTTP_X_USER_DOMAIN_NAME": "d", "HTTP_X_TENANT": "x"},
+    ],
+)
+def test_strip_finds_forged_keys_anywhere(environ: dict[str, str]) -> None:
+    kept = {k: v for k, v in environ.items() if k in ("REQUEST_METHOD", "HTTP_X_AUTH_TOKEN")}
+    strip_identity_headers(environ)
+    assert environ == kept
