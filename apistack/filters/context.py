@@ -86,20 +86,18 @@ class ContextBuilder:
         else:
             self._accepted = frozenset(p.name for p in parameters)
 
-    def _split(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Move the values the constructor does not take out of ``values``; return them."""
-        if self._accepted is None:
-            return {}
-        return {name: values.pop(name) for name in values.keys() - self._accepted}
-
     def build(self, **values: Any) -> Any:
         """:returns: a context made with ``values`` (and ``overwrite=False``)."""
-        rest = self._split(values)
+        extra = None if self._accepted is None else values.keys() - self._accepted
+        if not extra:
+            return self.context_class(overwrite=False, **values)
+        rest = {name: values.pop(name) for name in extra}
         return self._attach(self.context_class(overwrite=False, **values), rest)
 
     def from_environ(self, environ: Mapping[str, Any], **values: Any) -> Any:
         """:returns: the class's ``from_environ(environ, ...)`` context plus ``values``."""
-        rest = self._split(values)
+        extra = () if self._accepted is None else values.keys() - self._accepted
+        rest = {name: values.pop(name) for name in extra}
         context = self.context_class.from_environ(environ, overwrite=False, **values)
         return self._attach(context, rest)
 

@@ -22,6 +22,7 @@ from apistack.filters.context import (
     ContextBuilder,
     resolve_context_class,
 )
+from apistack.filters.request_id import REQUEST_ID_KEY, generate_request_id
 from apistack.resource.faults import fault_response
 
 if TYPE_CHECKING:
@@ -129,6 +130,8 @@ class KeystoneContext(Filter):
             "remote_address": environ.get("REMOTE_ADDR"),
             "service_catalog": catalog,
         }
+        if not environ.get(REQUEST_ID_KEY):  # no request_id filter in front: make one here
+            values["request_id"] = generate_request_id()
         if self.admin_roles:
             roles = environ.get("HTTP_X_ROLES") or environ.get("HTTP_X_ROLE") or ""
             values["is_admin"] = not self.admin_roles.isdisjoint(

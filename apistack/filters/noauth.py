@@ -26,7 +26,11 @@ from apistack.filters.context import (
     DEFAULT_CONTEXT_KEY,
     ContextBuilder,
 )
-from apistack.filters.request_id import GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
+from apistack.filters.request_id import (
+    GLOBAL_REQUEST_ID_KEY,
+    REQUEST_ID_KEY,
+    generate_request_id,
+)
 from apistack.resource.faults import fault_response
 
 if TYPE_CHECKING:
@@ -124,7 +128,7 @@ class NoAuth(Filter):
             is_admin=is_admin,
             roles=["admin"] if is_admin else [],
             remote_address=environ.get("REMOTE_ADDR"),
-            request_id=environ.get(REQUEST_ID_KEY),
+            request_id=environ.get(REQUEST_ID_KEY) or generate_request_id(),
             global_request_id=environ.get(GLOBAL_REQUEST_ID_KEY),
         )
         return self.application(environ, start_response)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -159,3 +160,8 @@ def test_context_key_is_configurable(recorder: Recorder) -> None:
 def test_context_class_needs_from_environ(recorder: Recorder) -> None:
     with pytest.raises(ValueError, match="from_environ"):
         KeystoneContext(recorder, context_class=dict)
+
+
+def test_without_a_request_id_filter_the_context_gets_a_fresh_id(recorder: Recorder) -> None:
+    call(KeystoneContext(recorder), **{"openstack.request_id": None})
+    assert re.fullmatch(r"req-[0-9a-f-]{36}", context_of(recorder).request_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -171,3 +172,8 @@ def test_strip_finds_forged_keys_anywhere(environ: dict[str, str]) -> None:
     kept = {k: v for k, v in environ.items() if k in ("REQUEST_METHOD", "HTTP_X_AUTH_TOKEN")}
     strip_identity_headers(environ)
     assert environ == kept
+
+
+def test_without_a_request_id_filter_the_context_gets_a_fresh_id(recorder: Recorder) -> None:
+    call(NoAuth(recorder), {"X-Auth-Token": "alice"})
+    assert re.fullmatch(r"req-[0-9a-f-]{36}", context_of(recorder).request_id)

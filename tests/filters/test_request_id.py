@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 import webob
 from oslo_middleware import request_id as oslo_request_id
 
 from apistack.filters import FaultWrap, RequestId
+from apistack.filters.request_id import generate_request_id
 from tests.filters.apps import Recorder, json_app
 
 ID = re.compile(r"req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -93,3 +95,13 @@ def test_is_built_on_oslo_request_id(recorder: Recorder) -> None:
     filt = RequestId(recorder)
     assert isinstance(filt, oslo_request_id.RequestId)
     assert filt.compat_headers == ["x-compute-request-id"]
+
+
+def test_generated_ids_are_distinct_version_4_uuids() -> None:
+    ids = {generate_request_id() for _ in range(20000)}
+    assert len(ids) == 20000
+    for request_id in list(ids)[:200]:
+        assert ID.fullmatch(request_id)
+        parsed = uuid.UUID(request_id[4:])
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+        assert re.fullmatch(oslo_request_id.ID_FORMAT, request_id)
