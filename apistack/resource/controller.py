@@ -252,7 +252,7 @@ def api_version(
 
 
 def _check_disjoint(cls: type, name: str, impls: list[VersionedMethod]) -> None:
-    ordered = sorted(impls, key=lambda m: m.min_version or APIVersionRequest("0.0"))
+    ordered = sorted(impls, key=lambda m: (m.min_version or APIVersionRequest("0.0")))
     for before, after in zip(ordered, ordered[1:]):
         before_high = before.max_version
         after_low = after.min_version or APIVersionRequest("0.0")
