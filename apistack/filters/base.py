@@ -13,7 +13,7 @@ for oslo-config-generator, and ``Filter.from_oslo_config`` builds a filter from 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import quote
@@ -24,7 +24,7 @@ from paste.deploy.converters import asbool, asint, aslist
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["Filter", "FilterConfigError", "Option", "request_uri"]
+__all__ = ["Filter", "FilterConfigError", "Option", "quote_path", "request_uri"]
 
 FilterT = TypeVar("FilterT", bound="Filter")
 
@@ -191,6 +191,11 @@ def _printable_ascii(text: str) -> bool:
     return text.isascii() and text.isprintable() and " " not in text
 
 
+def quote_path(path: str) -> str:
+    """:returns: a WSGI (decoded, latin-1) path quoted back into printable ASCII."""
+    return quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE)
+
+
 def request_uri(environ: WSGIEnvironment) -> str:
     """The request's URI as sent, safe to log: ``SCRIPT_NAME + PATH_INFO [+ '?' + QUERY]``.
 
@@ -201,15 +206,10 @@ def request_uri(environ: WSGIEnvironment) -> str:
     """
     path: str = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     if not _printable_ascii(path) or "%" in path or "?" in path or "#" in path:
-        path = quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE)
+        path = quote_path(path)
     query: str | None = environ.get("QUERY_STRING")
     if not query:
         return path
     if not _printable_ascii(query):
         query = quote(query.encode("latin-1", "replace"), safe=_QUERY_SAFE)
     return f"{path}?{query}"
-
-
-def header_names(headers: Sequence[tuple[str, str]]) -> set[str]:
-    """:returns: the lower-cased names of a WSGI header list."""
-    return {name.lower() for name, _value in headers}

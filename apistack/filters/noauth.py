@@ -19,7 +19,7 @@ from urllib.parse import quote
 import webob
 import webob.request
 
-from apistack.filters.base import Filter, Option
+from apistack.filters.base import Filter, Option, quote_path
 from apistack.filters.context import (
     CONTEXT_OPTIONS,
     DEFAULT_CONTEXT_CLASS,
@@ -118,7 +118,8 @@ class NoAuth(Filter):
             return self._no_token(environ)(environ, start_response)
         user_id, _sep, project_id = token.partition(":")
         if not user_id or not token.isprintable():
-            answer = fault_response(401, "Invalid noauth token: expected user[:project].")
+            message = "Invalid noauth token: expected user[:project]."
+            answer = fault_response(401, message, environ=environ)
             return answer(environ, start_response)
         is_admin = user_id == self.admin_user
         environ[self.context_key] = self.contexts.build(
@@ -156,5 +157,4 @@ def _request_url(environ: WSGIEnvironment) -> str:
     """:returns: the request URL without query or trailing slash, quoted as sent."""
     host_url = webob.request.BaseRequest(environ).host_url
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    quoted = quote(path.encode("latin-1", "replace"), safe="/:@!$&'()*+,;=-._~")
-    return f"{_printable(host_url, 'http://localhost')}{quoted}".rstrip("/")
+    return f"{_printable(host_url, 'http://localhost')}{quote_path(path)}".rstrip("/")
