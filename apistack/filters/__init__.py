@@ -1,1 +1,32 @@
-"""placeholder"""
+"""The pipeline stages as paste filters, outermost first as in nova's api-paste.ini.
+
+``request_id -> faultwrap -> request_log -> sizelimit -> (noauth | authtoken keystone_context)
+-> [legacy_v2] -> app``. Each class works without Paste; each is also a ``paste.filter_factory``
+entry point of the same name (plus nova's section name as an alias), and ``pipeline`` is the
+composite that picks a pipeline by ``auth_strategy``.
+"""
+
+from apistack.filters.base import Filter, FilterConfigError, Option
+from apistack.filters.faultwrap import FaultWrap
+from apistack.filters.keystone_context import KeystoneContext
+from apistack.filters.legacy_v2 import LegacyV2
+from apistack.filters.noauth import NoAuth
+from apistack.filters.pipeline import PipelineConfigError, pipeline_factory
+from apistack.filters.request_id import RequestId
+from apistack.filters.request_log import RequestLog
+from apistack.filters.sizelimit import SizeLimit
+
+__all__ = [
+    "FaultWrap",
+    "Filter",
+    "FilterConfigError",
+    "KeystoneContext",
+    "LegacyV2",
+    "NoAuth",
+    "Option",
+    "PipelineConfigError",
+    "RequestId",
+    "RequestLog",
+    "SizeLimit",
+    "pipeline_factory",
+]

@@ -1,0 +1,108 @@
+"""Where the auth filters put the request context, and which class they build it with.
+
+``noauth`` and ``keystone_context`` share two options: the environ key the context goes under
+(default ``openstack.context``; a nova-style service sets ``nova.context``) and the context
+class as a dotted path (default ``oslo_context.context.RequestContext``).
+
+Contexts are built with ``overwrite=False``, so a request's context does not replace the one
+another request made current in this thread. oslo.context still stores a context when the thread
+has none yet; a service that wants each request's context current in its thread (for oslo.log)
+calls ``context.update_store()`` where it handles the request.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+from apistack.filters.base import Option
+
+__all__ = [
+    "CONTEXT_OPTIONS",
+    "DEFAULT_CONTEXT_CLASS",
+    "DEFAULT_CONTEXT_KEY",
+    "ContextBuilder",
+    "resolve_context_class",
+]
+
+DEFAULT_CONTEXT_KEY = "openstack.context"
+DEFAULT_CONTEXT_CLASS = "oslo_context.context.RequestContext"
+
+CONTEXT_OPTIONS = (
+    Option(
+        "context_key",
+        "str",
+        DEFAULT_CONTEXT_KEY,
+        "The WSGI environ key the request context is stored under.",
+    ),
+    Option(
+        "context_class",
+        "str",
+        DEFAULT_CONTEXT_CLASS,
+        "Dotted path of the request context class (an oslo.context RequestContext subclass).",
+    ),
+)
+
+
+def resolve_context_class(context_class: str | type[Any]) -> type[Any]:
+    """Import the context class named by a dotted path (``package.module.Class``).
+
+    :param context_class: the dotted path, or the class itself.
+    :returns: the class.
+    :raises ValueError: when the path does not name an importable class.
+    """
+    if isinstance(context_class, type):
+        return context_class
+    module_name, _dot, attribute = context_class.rpartition(".")
+    if not module_name:
+        raise ValueError(f"context_class {context_class!r} is not a dotted path")
+    try:
+        found = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"context_class {context_class!r} cannot be imported: {exc}") from None
+    if not isinstance(found, type):
+        raise ValueError(f"context_class {context_class!r} is not a class")
+    return found
+
+
+class ContextBuilder:
+    """Builds contexts of one class, passing the values its constructor does not take as
+    attributes (oslo's ``RequestContext`` has no ``remote_address`` or ``service_catalog``;
+    nova's has both).
+
+    :param context_class: the context class or its dotted path.
+    """
+
+    def __init__(self, context_class: str | type[Any]) -> None:
+        self.context_class = resolve_context_class(context_class)
+        try:
+            parameters = inspect.signature(self.context_class).parameters.values()
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"context_class {context_class!r}: {exc}") from None
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+            self._accepted: frozenset[str] | None = None
+        else:
+            self._accepted = frozenset(p.name for p in parameters)
+
+    def build(self, **values: Any) -> Any:
+        """:returns: a context made with ``values`` (and ``overwrite=False``)."""
+        extra = None if self._accepted is None else values.keys() - self._accepted
+        if not extra:
+            return self.context_class(overwrite=False, **values)
+        rest = {name: values.pop(name) for name in extra}
+        return self._attach(self.context_class(overwrite=False, **values), rest)
+
+    def from_environ(self, environ: Mapping[str, Any], **values: Any) -> Any:
+        """:returns: the class's ``from_environ(environ, ...)`` context plus ``values``."""
+        extra = () if self._accepted is None else values.keys() - self._accepted
+        rest = {name: values.pop(name) for name in extra}
+        context = self.context_class.from_environ(environ, overwrite=False, **values)
+        return self._attach(context, rest)
+
+    @staticmethod
+    def _attach(context: Any, extra: Mapping[str, Any]) -> Any:
+        for name, value in extra.items():
+            setattr(context, name, value)
+        return context

@@ -1,0 +1,160 @@
+"""``noauth``: trust ``X-Auth-Token: user[:project]`` (development and tests only).
+
+As nova's ``NoAuthMiddleware`` (last in nova 31.x): the token's user (and project, defaulting
+to the user) make the request context; only the configured admin user is admin; no token gets
+nova's ``204`` with ``X-Auth-Token`` and ``X-Server-Management-Url`` (or, when
+``require_token`` is set, a 401 fault). Unlike nova, every identity header a client could
+forge is removed first, since anything downstream reading them (oslo.context's
+``from_environ`` included) would trust them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import webob
+import webob.request
+
+from apistack.filters.base import Filter, Option, quote_path
+from apistack.filters.context import (
+    CONTEXT_OPTIONS,
+    DEFAULT_CONTEXT_CLASS,
+    DEFAULT_CONTEXT_KEY,
+    ContextBuilder,
+)
+from apistack.filters.request_id import (
+    GLOBAL_REQUEST_ID_KEY,
+    REQUEST_ID_KEY,
+    generate_request_id,
+)
+from apistack.resource.faults import fault_response
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["FORGEABLE_HEADER_PREFIXES", "NoAuth"]
+
+LOG = logging.getLogger(__name__)
+
+#: environ key prefixes of identity headers only an auth middleware may set.
+FORGEABLE_HEADER_PREFIXES = (
+    "HTTP_X_IDENTITY_STATUS",
+    "HTTP_X_ROLE",  # X-Roles and the deprecated X-Role
+    "HTTP_X_USER",  # X-User-* and the deprecated X-User (read as a user id by oslo)
+    "HTTP_X_PROJECT_",
+    "HTTP_X_TENANT",  # X-Tenant, X-Tenant-Id, X-Tenant-Name
+    "HTTP_X_DOMAIN_",
+    "HTTP_X_SERVICE_",
+    "HTTP_X_IS_ADMIN_PROJECT",
+    "HTTP_OPENSTACK_SYSTEM_SCOPE",
+)
+
+
+# Finds a forgeable key in the newline-joined environ keys (a key holding a newline can only
+# cause a needless loop below, never a miss).
+_ANY_FORGED = re.compile("\n(?:" + "|".join(FORGEABLE_HEADER_PREFIXES) + ")")
+
+
+def strip_identity_headers(environ: WSGIEnvironment) -> None:
+    """Remove every forgeable identity header from ``environ``."""
+    # One regex search over the joined keys clears an honest request at half the cost of
+    # testing each key; only a request that carries such a header pays for the loop.
+    if _ANY_FORGED.search("\n" + "\n".join(environ)) is None:
+        return
+    forged = [key for key in environ if key.startswith(FORGEABLE_HEADER_PREFIXES)]
+    for key in forged:
+        del environ[key]
+
+
+class NoAuth(Filter):
+    """Builds the request context from an unverified ``user[:project]`` token.
+
+    :param application: the wrapped WSGI application.
+    :param admin_user: the only user given ``is_admin`` (and the ``admin`` role).
+    :param require_token: answer a 401 fault, not nova's 204, when no token is sent.
+    :param context_key: the environ key the context is stored under.
+    :param context_class: the context class or its dotted path.
+    """
+
+    name = "noauth"
+    options = (
+        Option("admin_user", "str", "admin", "The user name that gets is_admin."),
+        Option(
+            "require_token",
+            "bool",
+            False,
+            "Answer 401 to a request without X-Auth-Token instead of nova's 204 token reply.",
+        ),
+        *CONTEXT_OPTIONS,
+    )
+
+    def __init__(
+        self,
+        application: WSGIApplication,
+        *,
+        admin_user: str = "admin",
+        require_token: bool = False,
+        context_key: str = DEFAULT_CONTEXT_KEY,
+        context_class: str | type[Any] = DEFAULT_CONTEXT_CLASS,
+    ) -> None:
+        super().__init__(application)
+        self.admin_user = admin_user
+        self.require_token = require_token
+        self.context_key = context_key
+        self.contexts = ContextBuilder(context_class)
+        LOG.warning(
+            "The noauth filter trusts any X-Auth-Token: never use it outside development "
+            "and tests."
+        )
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        strip_identity_headers(environ)
+        token = environ.get("HTTP_X_AUTH_TOKEN")
+        if not token:
+            return self._no_token(environ)(environ, start_response)
+        user_id, _sep, project_id = token.partition(":")
+        if not user_id or not token.isprintable():
+            message = "Invalid noauth token: expected user[:project]."
+            answer = fault_response(401, message, environ=environ)
+            return answer(environ, start_response)
+        is_admin = user_id == self.admin_user
+        environ[self.context_key] = self.contexts.build(
+            auth_token=token,
+            user_id=user_id,
+            project_id=project_id or user_id,
+            is_admin=is_admin,
+            roles=["admin"] if is_admin else [],
+            remote_address=environ.get("REMOTE_ADDR"),
+            request_id=environ.get(REQUEST_ID_KEY) or generate_request_id(),
+            global_request_id=environ.get(GLOBAL_REQUEST_ID_KEY),
+        )
+        return self.application(environ, start_response)
+
+    def _no_token(self, environ: WSGIEnvironment) -> webob.Response:
+        if self.require_token:
+            return fault_response(401, "Authentication required: send X-Auth-Token.")
+        user = _printable(environ.get("HTTP_X_AUTH_USER"), "admin")
+        project = _printable(environ.get("HTTP_X_AUTH_PROJECT_ID"), "admin")
+        management_url = f"{_request_url(environ)}/{quote(project, safe='')}"
+        headers = [
+            ("Content-Type", "text/plain"),
+            ("X-Auth-Token", f"{user}:{project}"),
+            ("X-Server-Management-Url", management_url),
+        ]
+        return webob.Response(status=204, headerlist=headers)
+
+
+def _printable(value: str | None, default: str) -> str:
+    """:returns: ``value`` when it is safe to echo in a header, else ``default``."""
+    return value if value and value.isprintable() else default
+
+
+def _request_url(environ: WSGIEnvironment) -> str:
+    """:returns: the request URL without query or trailing slash, quoted as sent."""
+    host_url = webob.request.BaseRequest(environ).host_url
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return f"{_printable(host_url, 'http://localhost')}{quote_path(path)}".rstrip("/")

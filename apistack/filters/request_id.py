@@ -1,0 +1,105 @@
+"""``request_id``: a fresh request id per request, announced on every response.
+
+Built on ``oslo_middleware.request_id.RequestId`` (same environ keys, same id format, same
+inbound-header rule, same ``compat_headers`` attribute), but ``__call__`` is plain WSGI: oslo's
+webob version costs more than twice a small API call on its own (see
+``benchmarks/filters_bench.py``), and ids are made without a system call each. The inbound
+id must match the whole pattern: oslo's ``re.match`` with ``$`` also accepts an id followed by
+a newline.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from oslo_middleware import request_id as oslo_request_id
+
+from apistack.filters.base import Filter, Option
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from _typeshed import OptExcInfo
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["GLOBAL_REQUEST_ID_KEY", "REQUEST_ID_KEY", "RequestId", "generate_request_id"]
+
+#: environ key: this request's own id, ``req-<uuid4>``.
+REQUEST_ID_KEY = oslo_request_id.ENV_REQUEST_ID
+#: environ key: the caller's id (from a valid inbound ``X-OpenStack-Request-ID``).
+GLOBAL_REQUEST_ID_KEY = oslo_request_id.GLOBAL_REQ_ID
+
+_INBOUND_ENVIRON_KEY = "HTTP_X_OPENSTACK_REQUEST_ID"
+_ID_PATTERN = re.compile(oslo_request_id.ID_FORMAT.lstrip("^").rstrip("$"))
+DEFAULT_COMPAT_HEADERS = ("x-compute-request-id",)
+
+# Version 4 and the RFC 4122 variant, set in a random 128-bit number.
+_UUID4_CLEAR = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def generate_request_id() -> str:
+    """:returns: ``req-<uuid4>``, as oslo.context's function, in a quarter of its time.
+
+    A request id is an identifier, not a secret: it is sent to the client and logged. So its
+    random bits come from ``random`` (reseeded in each forked worker) instead of one
+    ``os.urandom`` system call per request, which was the largest cost of this filter.
+    """
+    digits = f"{random.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET:032x}"
+    return f"req-{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+# oslo types ``application`` as optional; ours never is.
+class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
+    """Gives each request a new id and returns it in ``x-openstack-request-id``.
+
+    :param application: the wrapped WSGI application.
+    :param compat_headers: more response headers carrying the same id (nova's
+        ``x-compute-request-id`` by default; an empty list for none).
+    """
+
+    name = "request_id"
+    options = (
+        Option(
+            "compat_headers",
+            "list",
+            list(DEFAULT_COMPAT_HEADERS),
+            "Response headers that carry the request id besides x-openstack-request-id.",
+        ),
+    )
+
+    def __init__(
+        self,
+        application: WSGIApplication,
+        *,
+        compat_headers: Sequence[str] = DEFAULT_COMPAT_HEADERS,
+    ) -> None:
+        Filter.__init__(self, application)
+        self.compat_headers = [name.lower() for name in compat_headers]
+        names = [oslo_request_id.HTTP_RESP_HEADER_REQUEST_ID, *self.compat_headers]
+        self._response_headers = tuple(dict.fromkeys(names))
+
+    def __call__(  # type: ignore[override]
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        inbound = environ.get(_INBOUND_ENVIRON_KEY)
+        if inbound and _ID_PATTERN.fullmatch(inbound):
+            environ[GLOBAL_REQUEST_ID_KEY] = inbound
+        request_id = generate_request_id()
+        environ[REQUEST_ID_KEY] = request_id
+        wanted = self._response_headers
+
+        def add_request_id(
+            status: str,
+            headers: list[tuple[str, str]],
+            exc_info: OptExcInfo | None = None,
+        ) -> Callable[[bytes], object]:
+            # As oslo does, a header the application set itself is kept.
+            present = {name.lower() for name, _value in headers}
+            headers.extend((name, request_id) for name in wanted if name not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.application(environ, add_request_id)

@@ -1,0 +1,110 @@
+"""``request_log``: one INFO line per request, in nova's ``requestlog`` format.
+
+``<addr> "<METHOD> <URI>" status: <code> len: <bytes> microversion: <X.Y or -> time: <s>``,
+for successes, faults and exceptions (which are logged, then re-raised). Two deliberate changes
+from nova: the URI is captured before the app runs, so query parameters that validation strips
+from ``req.GET`` still show as sent, and it is re-quoted, so a decoded ``%0A`` cannot forge a
+log line. An exception is logged with the status the fault wrapper will answer, not always 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from apistack.filters.base import Filter, Option, request_uri
+from apistack.resource.faults import status_for_exception
+from apistack.resource.negotiation import VERSION_KEY
+
+if TYPE_CHECKING:
+    from _typeshed import OptExcInfo
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["DEFAULT_LOGGER_NAME", "RequestLog"]
+
+DEFAULT_LOGGER_NAME = "apistack.request_log"
+LOG_FORMAT = '%s "%s %s" status: %s len: %s microversion: %s time: %.6f'  # addr, method, uri, ...
+
+
+class RequestLog(Filter):
+    """Logs each request once it has an answer.
+
+    :param application: the wrapped WSGI application.
+    :param logger_name: the logger written to (nova's is ``nova.api.openstack.requestlog``).
+    """
+
+    name = "request_log"
+    options = (
+        Option("logger_name", "str", DEFAULT_LOGGER_NAME, "The logger that request lines go to."),
+    )
+
+    def __init__(
+        self, application: WSGIApplication, *, logger_name: str = DEFAULT_LOGGER_NAME
+    ) -> None:
+        super().__init__(application)
+        self.logger_name = logger_name
+        self.logger = logging.getLogger(logger_name)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        uri = request_uri(environ)
+        answer: list[str] = []
+
+        def record_status(
+            status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+        ) -> Callable[[bytes], object]:
+            answer[:] = [status[:3], _content_length(headers)]
+            return start_response(status, headers, exc_info)
+
+        start = time.monotonic()
+        try:
+            body = self.application(environ, record_status)
+            if not answer:
+                # The app answers lazily; as WebOb's get_response does, run it to the status.
+                body = _materialize(body)
+        except Exception as exc:
+            self._log(environ, uri, str(status_for_exception(exc)), "0", start)
+            raise
+        status, length = answer or ("500", "0")
+        self._log(environ, uri, status, length, start)
+        return body
+
+    def _log(
+        self, environ: WSGIEnvironment, uri: str, status: str, length: str, start: float
+    ) -> None:
+        if not self.logger.isEnabledFor(logging.INFO):
+            return
+        version = environ.get(VERSION_KEY)
+        microversion = "-" if version is None or version.is_null() else version.get_string()
+        args = (
+            environ.get("REMOTE_ADDR") or "-",
+            environ.get("REQUEST_METHOD", "-"),
+            uri,
+            status,
+            length,
+            microversion,
+            time.monotonic() - start,
+        )
+        # What logger.info does, minus the stack walk that finds the calling line: always
+        # this one, for every request (a quarter of the cost of logging each request).
+        record = self.logger.makeRecord(
+            self.logger.name, logging.INFO, __file__, 0, LOG_FORMAT, args, None, "RequestLog"
+        )
+        self.logger.handle(record)
+
+
+def _content_length(headers: list[tuple[str, str]]) -> str:
+    for name, value in headers:
+        if name.lower() == "content-length":
+            return value
+    return "-"
+
+
+def _materialize(body: Iterable[bytes]) -> list[bytes]:
+    try:
+        return list(body)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()

@@ -1,0 +1,76 @@
+"""Every filter loads by name (and by nova's alias) through PasteDeploy and wraps an app."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+import webob
+from paste.deploy import loadapp, loadfilter
+
+from apistack.filters import (
+    FaultWrap,
+    KeystoneContext,
+    LegacyV2,
+    NoAuth,
+    RequestId,
+    RequestLog,
+    SizeLimit,
+)
+from apistack.filters.opts import FILTERS
+from tests.filters.apps import Recorder
+
+NAMES = {
+    "request_id": RequestId,
+    "compute_req_id": RequestId,
+    "faultwrap": FaultWrap,
+    "sizelimit": SizeLimit,
+    "request_log": RequestLog,
+    "noauth": NoAuth,
+    "noauth2": NoAuth,
+    "keystone_context": KeystoneContext,
+    "keystonecontext": KeystoneContext,
+    "legacy_v2": LegacyV2,
+    "legacy_v2_compatible": LegacyV2,
+}
+# What a trivial app answers behind each filter, for a request with a noauth token.
+EXPECTED_STATUS = {KeystoneContext: 401}
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_filter_loads_by_entry_point_and_wraps_an_app(name: str) -> None:
+    recorder = Recorder()
+    app = loadfilter(f"egg:apistack#{name}")(recorder)
+    cls = NAMES[name]
+    assert type(app) is cls
+    req = webob.Request.blank("/", headers={"X-Auth-Token": "alice"})
+    assert req.get_response(app).status_int == EXPECTED_STATUS.get(cls, 200)
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_filter_loads_from_an_ini_use_line(tmp_path: Path, name: str) -> None:
+    ini = tmp_path / "paste.ini"
+    ini.write_text(
+        f"[pipeline:main]\npipeline = stage app\n\n"
+        f"[filter:stage]\nuse = egg:apistack#{name}\n\n"
+        f"[app:app]\npaste.app_factory = tests.filters.apps:app_factory\n"
+    )
+    app = loadapp(f"config:{ini}")
+    assert type(app) is NAMES[name]
+
+
+def test_every_declared_entry_point_is_tested_and_matches_its_class() -> None:
+    declared = {
+        ep.name: ep
+        for ep in entry_points(group="paste.filter_factory")
+        if ep.module.startswith("apistack.")
+    }
+    assert set(declared) == set(NAMES)
+    for name, ep in declared.items():
+        assert ep.load().__self__ is NAMES[name]
+    assert {cls.name for cls in FILTERS} <= set(declared)
+    [composite] = [
+        ep for ep in entry_points(group="paste.composite_factory") if ep.name == "pipeline"
+    ]
+    assert composite.module == "apistack.filters.pipeline"
