@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-fast lint typecheck unit bench clean
+.PHONY: venv test test-fast lint typecheck bench serve clean
 
 venv: $(STAMP)
 
@@ -28,6 +28,30 @@ test: lint typecheck
 # Quick local loop: no Keystone and no served (gunicorn) tests.
 test-fast: lint typecheck
 	$(BIN)/python -m pytest -m 'not keystone' $(PYTEST_ARGS)
+
+HOST ?= 127.0.0.1
+PORT ?= 8774
+WORKERS ?= 2
+STATE_DIR ?= $(CURDIR)/.state
+SERVE_ARGS ?=
+
+# The example compute stack (paste-examples/api-paste.ini, noauth2) on http://$(HOST):$(PORT).
+serve: venv
+	@echo
+	@echo "apistack example compute API: http://$(HOST):$(PORT)/v2.1  (noauth2: any token"
+	@echo "'user:project' is accepted; the user 'admin' is an admin). Data: $(STATE_DIR)"
+	@echo
+	@echo "Try:"
+	@echo "  curl -s http://$(HOST):$(PORT)/v2.1/flavors -H 'X-Auth-Token: demo:demo'"
+	@echo "  export OS_AUTH_TYPE=admin_token OS_TOKEN=demo:demo OS_IDENTITY_API_VERSION=3 \\"
+	@echo "    OS_ENDPOINT=http://$(HOST):$(PORT)/v2.1 OS_IDENTITY_ENDPOINT_OVERRIDE=http://$(HOST):$(PORT)/v2.1"
+	@echo "  $(BIN)/openstack flavor list"
+	@echo "  $(BIN)/openstack server create --flavor m1.tiny --wait \\"
+	@echo "    --block-device uuid=70a599e0-31e7-49b7-b260-868f441e862b,source_type=image,destination_type=local,boot_index=0 vm1"
+	@echo "  $(BIN)/openstack server list"
+	@echo
+	APISTACK_STATE_DIR=$(STATE_DIR) $(BIN)/apistack serve paste-examples/api-paste.ini \
+		--host $(HOST) --port $(PORT) --workers $(WORKERS) $(SERVE_ARGS)
 
 bench: venv
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
