@@ -19,13 +19,19 @@ __all__ = ["CompiledRoute"]
 
 
 class CompiledRoute:
-    """One declared route, ready to build its match dict from the split path."""
+    """One declared route, ready to build its match dict from the split path.
+
+    ``build(route, segments)`` returns the match dict. It is a plain function shared by all
+    routes of one shape (not a per-route closure), so the table stays small enough to stay in
+    the CPU's caches; ``flat`` holds the ``index, name`` pairs it reads, flattened.
+    """
 
     __slots__ = (
         "build",
         "declaration",
         "defaults",
         "entry",
+        "flat",
         "order",
         "patterns",
         "simple",
@@ -38,11 +44,12 @@ class CompiledRoute:
         self.entry: RouteEntry = declaration.entry
         self.defaults: Mapping[str, Any] = declaration.defaults
         self.simple = compiled.simple
+        self.flat = compiled.flat
         self.patterns = compiled.patterns
         self.tail = None if compiled.tail is None else (compiled.tail_at, compiled.tail)
-        self.build: Callable[[list[str]], dict[str, Any]] = self.values
+        self.build: Callable[[CompiledRoute, list[str]], dict[str, Any]] = CompiledRoute.values
         if not self.patterns and self.tail is None:
-            self.build = _simple_builder(self.defaults, self.simple)
+            self.build = _BUILDERS.get(len(self.simple), CompiledRoute.values)
 
     def values(self, segments: list[str]) -> dict[str, Any]:
         """:returns: the match dict for a path whose segments matched this route."""
@@ -64,20 +71,24 @@ class CompiledRoute:
             result[key] = default if not value and default else value
 
 
-def _simple_builder(
-    defaults: Mapping[str, Any], simple: tuple[tuple[int, str], ...]
-) -> Callable[[list[str]], dict[str, Any]]:
-    """A match-dict builder specialised to the route's number of captures (no loop)."""
-    d = dict(defaults)
-    if not simple:
-        return lambda s: d.copy()
-    if len(simple) == 1:
-        ((i, a),) = simple
-        return lambda s: {**d, a: s[i]}
-    if len(simple) == 2:
-        (i, a), (j, b) = simple
-        return lambda s: {**d, a: s[i], b: s[j]}
-    if len(simple) == 3:
-        (i, a), (j, b), (k, c) = simple
-        return lambda s: {**d, a: s[i], b: s[j], c: s[k]}
-    return lambda s: {**d, **{name: s[index] for index, name in simple}}
+# Builders specialised to the number of plain captures: no loop, no regex.
+def _build0(route: CompiledRoute, s: list[str]) -> dict[str, Any]:
+    return dict(route.defaults)
+
+
+def _build1(route: CompiledRoute, s: list[str]) -> dict[str, Any]:
+    i, a = route.flat
+    return {**route.defaults, a: s[i]}
+
+
+def _build2(route: CompiledRoute, s: list[str]) -> dict[str, Any]:
+    i, a, j, b = route.flat
+    return {**route.defaults, a: s[i], b: s[j]}
+
+
+def _build3(route: CompiledRoute, s: list[str]) -> dict[str, Any]:
+    i, a, j, b, k, c = route.flat
+    return {**route.defaults, a: s[i], b: s[j], c: s[k]}
+
+
+_BUILDERS = {0: _build0, 1: _build1, 2: _build2, 3: _build3}

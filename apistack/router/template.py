@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from apistack.router.errors import RouteTableError
 from apistack.router.steps import Step, segment_step, tail_patterns
@@ -37,7 +38,8 @@ _Segment = tuple[()] | tuple[Step, list[str]]
 class CompiledTemplate:
     """A template's per-segment steps, an optional tail, and what a match dict needs.
 
-    ``simple`` lists ``(segment index, name)`` for plain captures, ``patterns`` ``(segment
+    ``simple`` lists ``(segment index, name)`` for plain captures (``flat``: the same,
+    flattened), ``patterns`` ``(segment
     index, named regex)``; ``tail_at`` is the index where the tail starts; ``static`` is the
     whole path when every segment is literal.
     """
@@ -46,6 +48,7 @@ class CompiledTemplate:
     tail_key: str | None
     tail: re.Pattern[str] | None
     simple: tuple[tuple[int, str], ...]
+    flat: tuple[Any, ...]  # (index, name, index, name...)
     patterns: tuple[tuple[int, re.Pattern[str]], ...]
     tail_at: int
     static: str | None
@@ -61,7 +64,10 @@ def _compiled(
     static = None
     if tail is None and all(step.literal for step in steps):
         static = "/".join(str(step.key) for step in steps)
-    return CompiledTemplate(tuple(steps), tail_key, tail, simple, patterns, len(steps), static)
+    flat = tuple(item for pair in simple for item in pair)
+    return CompiledTemplate(
+        tuple(steps), tail_key, tail, simple, flat, patterns, len(steps), static
+    )
 
 
 def compile_template(template: str, requirements: Mapping[str, str]) -> CompiledTemplate:
@@ -160,6 +166,7 @@ class TemplateCompiler:
             None,
             None,
             tuple(simple),
+            tuple(item for pair in simple for item in pair),
             tuple(patterns),
             len(steps),
             None if names else template,  # no variables: every segment is a literal
