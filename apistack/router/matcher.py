@@ -15,7 +15,7 @@ from apistack.router.compiled import CompiledRoute
 from apistack.router.errors import RouteTableError
 from apistack.router.mapper import ANY_METHOD, HTTP_METHODS, Declaration
 from apistack.router.template import CompiledTemplate, TemplateCompiler
-from apistack.router.trie import Leaf, Node, collect, complete_methods, leaf_for, walk
+from apistack.router.trie import Leaf, TrieBuilder, collect, complete_methods, walk
 
 __all__ = ["CompiledRoute", "RouteMatcher"]
 
@@ -29,13 +29,13 @@ class RouteMatcher:
     """
 
     def __init__(self, declarations: Iterable[Declaration]) -> None:
-        self._root = Node()
+        trie = TrieBuilder()
+        self._root = trie.root
         self._static: dict[str, Leaf] = {}
         self.routes: list[CompiledRoute] = []
         compiler = TemplateCompiler()
         # Every method of a path, and every template of the same shape, shares one leaf.
         by_template: dict[CompiledTemplate, Leaf] = {}
-        leaves: list[Leaf] = []
         for declaration in declarations:
             try:
                 compiled = compiler.compile(declaration.template, declaration.requirements)
@@ -43,11 +43,11 @@ class RouteMatcher:
                 raise RouteTableError(f"{declaration}: {exc}") from None
             leaf = by_template.get(compiled)
             if leaf is None:
-                leaf = by_template[compiled] = leaf_for(self._root, compiled, leaves)
+                leaf = by_template[compiled] = trie.leaf_for(compiled)
                 if compiled.static is not None:
                     self._static[compiled.static] = leaf
             self._add(declaration, compiled, leaf)
-        for leaf in leaves:
+        for leaf in trie.leaves:
             complete_methods(leaf)
         root = self._root
         # Every path starts with "/", so its first segment is "": start one level down.

@@ -15,14 +15,13 @@ wins. A route whose method does not match is skipped and the walk goes on.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from apistack.router.compiled import CompiledRoute
 from apistack.router.mapper import ANY_METHOD, HTTP_METHODS
 from apistack.router.template import CompiledTemplate
 
-__all__ = ["Leaf", "Node", "collect", "complete_methods", "leaf_for", "walk"]
+__all__ = ["Leaf", "Node", "TrieBuilder", "collect", "complete_methods", "walk"]
 
 Leaf = dict[str, CompiledRoute]
 
@@ -30,46 +29,64 @@ Leaf = dict[str, CompiledRoute]
 class Node:
     """One trie node; see the module docstring."""
 
-    __slots__ = ("alone", "edge_keys", "edges", "leaf", "literal", "single", "tail_keys", "tails")
+    __slots__ = ("alone", "edges", "leaf", "literal", "single", "tails")
 
     def __init__(self) -> None:
-        self.literal: dict[str, Node] = {}
-        self.edge_keys: dict[object, Node] = {}
+        self.literal: dict[str, Node] = _NO_CHILDREN
         self.edges: tuple[tuple[Any, Node], ...] = ()
-        self.tail_keys: dict[str, tuple[re.Pattern[str], Leaf]] = {}
         self.tails: tuple[tuple[Any, Leaf], ...] = ()
         self.leaf: Leaf | None = None
         self.alone = True  # no variable edges and no tails: the literal child is the only way
         self.single: Any = None  # the one variable edge, when it is the only alternative
 
 
-def leaf_for(root: Node, compiled: CompiledTemplate, leaves: list[Leaf]) -> Leaf:
-    """:returns: the (new or existing) method table for ``compiled``'s path shape."""
-    node = root
-    for step in compiled.steps:
-        if step.check is None and step.capture is None:  # a literal
-            key = str(step.key)
-            child = node.literal.get(key)
-            if child is None:
-                child = node.literal[key] = Node()
-        else:
-            child = node.edge_keys.get(step.key)
-            if child is None:
-                child = node.edge_keys[step.key] = Node()
-                node.edges = (*node.edges, (step.check, child))
-                _shortcuts(node)
-        node = child
-    if compiled.tail_key is None or compiled.tail is None:
-        if node.leaf is None:
-            node.leaf = {}
-            leaves.append(node.leaf)
-        return node.leaf
-    if compiled.tail_key not in node.tail_keys:
-        node.tail_keys[compiled.tail_key] = (compiled.tail, {})
-        leaves.append(node.tail_keys[compiled.tail_key][1])
-        node.tails = tuple((tail.fullmatch, leaf) for tail, leaf in node.tail_keys.values())
-        _shortcuts(node)
-    return node.tail_keys[compiled.tail_key][1]
+# Shared by every node without literal children (most leaves): a small table stays cached.
+_NO_CHILDREN: dict[str, Node] = {}
+
+
+class TrieBuilder:
+    """Insert compiled templates into a new trie; ``leaves`` lists every method table.
+
+    The indexes that find an existing variable edge or tail by its key are needed only while
+    building, so they live here rather than in every node.
+    """
+
+    def __init__(self) -> None:
+        self.root = Node()
+        self.leaves: list[Leaf] = []
+        self._edges: dict[tuple[int, object], Node] = {}
+        self._tails: dict[tuple[int, str], Leaf] = {}
+
+    def leaf_for(self, compiled: CompiledTemplate) -> Leaf:
+        """:returns: the (new or existing) method table for ``compiled``'s path shape."""
+        node = self.root
+        for step in compiled.steps:
+            if step.check is None and step.capture is None:  # a literal
+                key = str(step.key)
+                child = node.literal.get(key)
+                if child is None:
+                    if node.literal is _NO_CHILDREN:
+                        node.literal = {}
+                    child = node.literal[key] = Node()
+            else:
+                child = self._edges.get((id(node), step.key))
+                if child is None:
+                    child = self._edges[id(node), step.key] = Node()
+                    node.edges = (*node.edges, (step.check, child))
+                    _shortcuts(node)
+            node = child
+        if compiled.tail_key is None or compiled.tail is None:
+            if node.leaf is None:
+                node.leaf = {}
+                self.leaves.append(node.leaf)
+            return node.leaf
+        leaf = self._tails.get((id(node), compiled.tail_key))
+        if leaf is None:
+            leaf = self._tails[id(node), compiled.tail_key] = {}
+            self.leaves.append(leaf)
+            node.tails = (*node.tails, (compiled.tail.fullmatch, leaf))
+            _shortcuts(node)
+        return leaf
 
 
 def _shortcuts(node: Node) -> None:
