@@ -2,14 +2,14 @@
 
 A match dict is what Routes returns: the route's defaults (``controller``, ``action``) plus
 every path variable; a variable that matched empty takes a true default instead. Routes whose
-variables are all plain segments (nearly all of them) get a builder specialised to their
-number of captures when the router is built, so a match runs no loop and no regex.
+variables are all plain segments (nearly all of them) build it from the flattened
+``(index, name)`` pairs shared by every route of the template, with no loop and no regex.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from apistack.router.mapper import Declaration, RouteEntry
@@ -19,15 +19,9 @@ __all__ = ["CompiledRoute"]
 
 
 class CompiledRoute:
-    """One declared route, ready to build its match dict from the split path.
-
-    ``build(route, segments)`` returns the match dict. It is a plain function shared by all
-    routes of one shape (not a per-route closure), so the table stays small enough to stay in
-    the CPU's caches; ``flat`` holds the ``index, name`` pairs it reads, flattened.
-    """
+    """One declared route, ready to build its match dict from the split path."""
 
     __slots__ = (
-        "build",
         "declaration",
         "defaults",
         "entry",
@@ -44,15 +38,34 @@ class CompiledRoute:
         self.entry: RouteEntry = declaration.entry
         self.defaults: Mapping[str, Any] = declaration.defaults
         self.simple = compiled.simple
-        self.flat = compiled.flat
         self.patterns = compiled.patterns
         self.tail = None if compiled.tail is None else (compiled.tail_at, compiled.tail)
-        self.build: Callable[[CompiledRoute, list[str]], dict[str, Any]] = CompiledRoute.values
-        if not self.patterns and self.tail is None:
-            self.build = _BUILDERS.get(len(self.simple), CompiledRoute.values)
+        # (index, name, index, name...) when every capture is a plain segment, else None.
+        self.flat = compiled.flat if not self.patterns and self.tail is None else None
 
     def values(self, segments: list[str]) -> dict[str, Any]:
         """:returns: the match dict for a path whose segments matched this route."""
+        # Unrolled by number of captures rather than one builder function per shape: one
+        # call site calling one function stays specialised in CPython's adaptive interpreter,
+        # where a call site that sees several functions keeps falling back to the slow path.
+        flat = self.flat
+        if flat is None:
+            return self._regex_values(segments)
+        size = len(flat)
+        if size == 2:
+            i, a = flat
+            return {**self.defaults, a: segments[i]}
+        if size == 4:
+            i, a, j, b = flat
+            return {**self.defaults, a: segments[i], b: segments[j]}
+        if size == 0:
+            return dict(self.defaults)
+        result = dict(self.defaults)
+        for index, name in self.simple:
+            result[name] = segments[index]
+        return result
+
+    def _regex_values(self, segments: list[str]) -> dict[str, Any]:
         result = dict(self.defaults)
         for index, name in self.simple:
             result[name] = segments[index]
@@ -69,26 +82,3 @@ class CompiledRoute:
         for key, value in match.groupdict().items():
             default = self.defaults.get(key)
             result[key] = default if not value and default else value
-
-
-# Builders specialised to the number of plain captures: no loop, no regex.
-def _build0(route: CompiledRoute, s: list[str]) -> dict[str, Any]:
-    return dict(route.defaults)
-
-
-def _build1(route: CompiledRoute, s: list[str]) -> dict[str, Any]:
-    i, a = route.flat
-    return {**route.defaults, a: s[i]}
-
-
-def _build2(route: CompiledRoute, s: list[str]) -> dict[str, Any]:
-    i, a, j, b = route.flat
-    return {**route.defaults, a: s[i], b: s[j]}
-
-
-def _build3(route: CompiledRoute, s: list[str]) -> dict[str, Any]:
-    i, a, j, b, k, c = route.flat
-    return {**route.defaults, a: s[i], b: s[j], c: s[k]}
-
-
-_BUILDERS = {0: _build0, 1: _build1, 2: _build2, 3: _build3}

@@ -81,7 +81,7 @@ class RouteMatcher:
                 return None
             # An unknown method can only reach an any-method route (checked on misses only).
             return self.match(path, ANY_METHOD) if method != ANY_METHOD else None
-        return found, found.build(found, segments)
+        return found, found.values(segments)
 
     def allowed_methods(self, path: str) -> list[str]:
         """:returns: the sorted methods declared for ``path`` (HEAD wherever GET is)."""
