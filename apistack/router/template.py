@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from apistack.router.errors import RouteTableError
@@ -29,45 +28,57 @@ __all__ = ["CompiledTemplate", "TemplateCompiler", "compile_template"]
 # A segment of template text that is compiled on its own: only whole {...} variables (a "/"
 # inside braces leaves an unclosed brace in some segment), no escapes, ":name" or "*name".
 _SEGMENT = re.compile(r"(?:[^{}\\:*]|\{[^{}]*\})*")
+# Text only, or one variable without an inline requirement.
+_PLAIN_SEGMENT = re.compile(r"[^{}\\:*]*|\{([A-Za-z_]\w*)\}")
 
 _Requirements = tuple[tuple[str, str], ...]
 _Segment = tuple[()] | tuple[Step, list[str]]
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: one object per distinct template
 class CompiledTemplate:
     """A template's per-segment steps, an optional tail, and what a match dict needs.
 
-    ``simple`` lists ``(segment index, name)`` for plain captures (``flat``: the same,
-    flattened), ``patterns`` ``(segment
-    index, named regex)``; ``tail_at`` is the index where the tail starts; ``static`` is the
-    whole path when every segment is literal.
+    ``simple`` lists ``(segment index, name)`` for plain captures and ``flat`` the same,
+    flattened; ``patterns`` lists ``(segment index, named regex)``; ``tail_at`` is the index
+    where the tail starts; ``static`` is the whole path when every segment is literal.
+    Compared by identity: a build makes one object per distinct template.
     """
 
-    steps: tuple[Step, ...]
-    tail_key: str | None
-    tail: re.Pattern[str] | None
-    simple: tuple[tuple[int, str], ...]
-    flat: tuple[Any, ...]  # (index, name, index, name...)
-    patterns: tuple[tuple[int, re.Pattern[str]], ...]
-    tail_at: int
-    static: str | None
+    # A plain class, not a frozen dataclass: its __init__ runs once per template per build.
+    __slots__ = ("flat", "patterns", "simple", "static", "steps", "tail", "tail_at", "tail_key")
+
+    def __init__(
+        self,
+        steps: tuple[Step, ...],
+        flat: tuple[Any, ...],
+        patterns: tuple[tuple[int, re.Pattern[str]], ...],
+        static: str | None,
+        tail_key: str | None = None,
+        tail: re.Pattern[str] | None = None,
+    ) -> None:
+        self.steps = steps
+        self.flat = flat
+        self.simple: tuple[tuple[int, str], ...] = tuple(zip(flat[::2], flat[1::2], strict=True))
+        self.patterns = patterns
+        self.static = static
+        self.tail_key = tail_key
+        self.tail = tail
+        self.tail_at = len(steps)
 
 
 def _compiled(
     steps: list[Step], tail_key: str | None = None, tail: re.Pattern[str] | None = None
 ) -> CompiledTemplate:
-    simple = tuple((i, s.capture) for i, s in enumerate(steps) if isinstance(s.capture, str))
+    flat = tuple(
+        item for i, s in enumerate(steps) if isinstance(s.capture, str) for item in (i, s.capture)
+    )
     patterns = tuple(
         (i, s.capture) for i, s in enumerate(steps) if isinstance(s.capture, re.Pattern)
     )
     static = None
     if tail is None and all(step.literal for step in steps):
         static = "/".join(str(step.key) for step in steps)
-    flat = tuple(item for pair in simple for item in pair)
-    return CompiledTemplate(
-        tuple(steps), tail_key, tail, simple, flat, patterns, len(steps), static
-    )
+    return CompiledTemplate(tuple(steps), flat, patterns, static, tail_key, tail)
 
 
 def compile_template(template: str, requirements: Mapping[str, str]) -> CompiledTemplate:
@@ -143,7 +154,7 @@ class TemplateCompiler:
         """
         steps: list[Step] = []
         names: list[str] = []
-        simple: list[tuple[int, str]] = []
+        flat: list[Any] = []
         patterns: list[tuple[int, re.Pattern[str]]] = []
         for index, text in enumerate(template.split("/")):
             found = memo.get(text)
@@ -151,30 +162,34 @@ class TemplateCompiler:
                 found = memo[text] = _segment(text, requirements)
             if not found:
                 return None
-            step, capture = found[0], found[0].capture
+            step = found[0]
             steps.append(step)
+            capture = step.capture
             if capture is None:
                 continue
             names += found[1]
             if isinstance(capture, str):
-                simple.append((index, capture))
+                flat += (index, capture)
             else:
                 patterns.append((index, capture))
-        check_unique_names(names)
+        if len(set(names)) != len(names):
+            check_unique_names(names)  # raises, naming the variable
+        # No variables means every segment is a literal: the template is the static path.
         return CompiledTemplate(
-            tuple(steps),
-            None,
-            None,
-            tuple(simple),
-            tuple(item for pair in simple for item in pair),
-            tuple(patterns),
-            len(steps),
-            None if names else template,  # no variables: every segment is a literal
+            tuple(steps), tuple(flat), tuple(patterns), None if names else template
         )
 
 
 def _segment(text: str, requirements: Mapping[str, str]) -> _Segment:
     """One segment's step and variable names; () when it needs the general path."""
+    # Most segments are plain text or one plain variable: no parsing needed for those.
+    plain = _PLAIN_SEGMENT.fullmatch(text)
+    if plain is not None:
+        name = plain.group(1)
+        if name is None:
+            return (Step(text, None, None), [])
+        if not requirements.get(name):
+            return (Step(None, None, name), [name])
     if _SEGMENT.fullmatch(text) is None:
         return ()
     requirements = dict(requirements)
