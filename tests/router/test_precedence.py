@@ -1,6 +1,6 @@
 """Precedence and resource(): where we follow Routes, and the documented places we do not.
 
-Our rule (apistack.router.matcher): segments left to right, a literal beats a variable, then
+Our rule (apistack.router.trie): segments left to right, a literal beats a variable, then
 declaration order; the same with and without a project id. Routes 2.5 tries the longest
 literal prefix first, so project routes (prefix ``''``) fall back to insertion order: that
 "precedence quirk" is the one case where we deliberately differ.
