@@ -52,13 +52,7 @@ def tables(paths: list[tuple[str, dict[str, str]]]) -> tuple[Any, ProjectMapper,
         return name
 
     route_list = nova_routes.route_list(paths, factory_for)
-    mapper = ProjectMapper()
-    for path, methods in route_list:
-        if isinstance(methods, str):
-            mapper.redirect(path, methods)
-            continue
-        for method, (factory, action) in methods.items():
-            mapper.create_route(path, method, apps[factory], action)
+    mapper = nova_reference.declare(ProjectMapper(), route_list, apps)
     return nova_reference.nova_mapper(route_list, apps), mapper, (route_list, apps)
 
 

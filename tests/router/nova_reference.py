@@ -60,14 +60,24 @@ class NovaProjectMapper(NovaAPIMapper):
         self.connect(path, conditions={"method": [method]}, controller=controller, action=action)
 
 
-def nova_mapper(route_list: Any, apps: dict[Any, Any]) -> NovaProjectMapper:
-    """Build nova's mapper from a ROUTE_LIST whose factories are keys of ``apps``."""
-    mapper = NovaProjectMapper()
+def declare(mapper: Any, route_list: Any, apps: dict[Any, Any]) -> Any:
+    """Declare a ROUTE_LIST whose factories are keys of ``apps`` on any nova-style mapper
+    (ours or Routes-based): redirects through ``redirect``, the rest through ``create_route``.
+
+    :returns: ``mapper``.
+    """
     for path, methods in route_list:
         if isinstance(methods, str):
             mapper.redirect(path, methods)
             continue
         for method, (factory, action) in methods.items():
             mapper.create_route(path, method, apps[factory], action)
+    return mapper
+
+
+def nova_mapper(route_list: Any, apps: dict[Any, Any]) -> NovaProjectMapper:
+    """Build nova's mapper from a ROUTE_LIST whose factories are keys of ``apps``."""
+    mapper = NovaProjectMapper()
+    declare(mapper, route_list, apps)
     mapper.create_regs()
     return mapper

@@ -72,13 +72,7 @@ def tables() -> tuple[Any, RouteMatcher]:
 
     route_list = nova_routes.route_list(nova_routes.NOVA_PATHS, factory_for)
     reference = nova_reference.nova_mapper(route_list, apps)
-    mapper = ProjectMapper()
-    for path, methods in route_list:
-        if isinstance(methods, str):
-            mapper.redirect(path, methods)
-            continue
-        for method, (factory, action) in methods.items():
-            mapper.create_route(path, method, apps[factory], action)
+    mapper = nova_reference.declare(ProjectMapper(), route_list, apps)
     return reference, RouteMatcher(mapper.declarations)
 
 
