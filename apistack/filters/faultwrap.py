@@ -70,14 +70,16 @@ ExceptionStatuses: TypeAlias = "Mapping[str | type[BaseException], int] | Iterab
 _REPLACED_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
 
 
-def _import_exception(path: str) -> type[BaseException]:
-    module_name, _, attr = path.rpartition(":") if ":" in path else path.rpartition(".")
-    try:
-        found = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError, ValueError):
-        raise ValueError(f"cannot import exception class {path!r}") from None
+def _exception_class(key: object) -> type[BaseException]:
+    found = key
+    if isinstance(key, str):
+        module_name, _, attr = key.rpartition(":") if ":" in key else key.rpartition(".")
+        try:
+            found = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError, ValueError):
+            raise ValueError(f"cannot import exception class {key!r}") from None
     if not (isinstance(found, type) and issubclass(found, BaseException)):
-        raise ValueError(f"{path!r} is not an exception class")
+        raise ValueError(f"{key!r} is not an exception class")
     return found
 
 
@@ -103,7 +105,7 @@ def exception_status_table(spec: ExceptionStatuses) -> dict[type[BaseException],
             raise ValueError(f"{key!r}: status {status!r} is not an integer") from None
         if not 400 <= code <= 599:
             raise ValueError(f"{key!r}: status {code} is not from 400 to 599")
-        table[_import_exception(key) if isinstance(key, str) else key] = code
+        table[_exception_class(key)] = code
     return table
 
 

@@ -205,13 +205,15 @@ def test_exception_status_table_resolves_paths_and_classes() -> None:
         ("no.such.module:Error=503", "cannot import"),
         (f"{__name__}:NoSuchClass=503", "cannot import"),
         (f"{__name__}:raising=503", "not an exception class"),
+        ({int: 503}, "not an exception class"),
         (f"{__name__}:OutageError=abc", "not an integer"),
         (f"{__name__}:OutageError=302", "not from 400 to 599"),
     ],
 )
-def test_bad_table_entries_are_rejected_when_built(entry: str, problem: str) -> None:
+def test_bad_table_entries_are_rejected_when_built(entry: Any, problem: str) -> None:
+    table = entry if isinstance(entry, dict) else [entry]
     with pytest.raises(ValueError, match=problem):
-        FaultWrap(raising(ValueError()), exception_statuses=[entry])
+        FaultWrap(raising(ValueError()), exception_statuses=table)
 
 
 # Error responses of inner middleware become faults.
