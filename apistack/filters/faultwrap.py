@@ -167,7 +167,7 @@ def _client_message(body: bytes, code: int) -> str | None:
 class _HeldStart:
     """The ``start_response`` the wrapped app sees: error responses are held back to check."""
 
-    __slots__ = ("start_response", "hold_errors", "started", "held", "written")
+    __slots__ = ("held", "hold_errors", "start_response", "started", "written")
 
     def __init__(self, start_response: StartResponse, hold_errors: bool) -> None:
         self.start_response = start_response
