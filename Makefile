@@ -25,7 +25,7 @@ typecheck: venv
 test: lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Quick local loop: no Keystone and no served (gunicorn) tests.
+# Quick local loop: skips the tests marked keystone (the real Keystone's install and server).
 test-fast: lint typecheck
 	$(BIN)/python -m pytest -m 'not keystone' $(PYTEST_ARGS)
 

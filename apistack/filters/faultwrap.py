@@ -1,80 +1,298 @@
-"""``faultwrap``: the outermost catch-all, turning any escaped exception into a JSON fault.
+"""``faultwrap``: the outer catch-all that makes every error a JSON fault.
 
-As nova's ``FaultWrapper``: the status is the exception's ``code`` (500 when it has none), the
-message is WebOb's generic text for that status unless the exception is marked ``safe`` (then
-``"<Class>: <message>"``), and the exception's ``headers`` are copied. A WebOb HTTP error (such
-as a 413 raised while an inner app reads a too-large body) keeps its own status and text. The
-fault carries the microversion headers when a version was negotiated, and an unexpected error
-is logged once, with its traceback and the request id.
+Escaped exceptions, as nova's ``FaultWrapper``: the status is the exception's ``code`` (500 when
+it has none), the message is WebOb's generic text for that status unless the exception is marked
+``safe`` (then ``"<Class>: <message>"``), and the exception's ``headers`` are copied. A WebOb HTTP
+error (such as a 413 raised while an inner app reads a too-large body) keeps its own status and
+text. An unexpected error is logged once, with its traceback and the request id.
+
+Two additions over nova, both documented options:
+
+* ``exception_statuses``, an explicit table from exception classes to statuses for exceptions
+  that declare no ``code`` (the most specific class in the exception's MRO wins). The default
+  maps keystoneauth1's connection errors to 503: keystonemiddleware lets ``ConnectTimeout``
+  escape when Keystone hangs, and that is an outage, not a bug. Mapped exceptions are logged
+  as warnings without a traceback and answered with the status's generic text.
+* ``rewrite_errors``: an error response (4xx/5xx) from an inner middleware whose body is not
+  already a fault (keystonemiddleware's ``{"error": {...}}`` 401, WebOb's text 503) is rewritten
+  into one, keeping its status and headers (``WWW-Authenticate`` included). Its message is kept
+  when it is a 4xx whose JSON body carries a ``message``; otherwise it is WebOb's generic text,
+  so no inner 5xx detail leaks. Faults and successful responses pass through untouched, and
+  only error bodies are buffered. An app that calls ``start_response`` only once its body is
+  iterated is passed through as it is.
+
+Every fault carries the microversion headers when a version was negotiated.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
 import logging
 import sys
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import webob.exc
 
-from apistack.filters.base import Filter, request_uri
+from apistack.filters.base import Filter, Option, request_uri
 from apistack.filters.request_id import REQUEST_ID_KEY
-from apistack.resource.faults import Fault, fault_for_exception
+from apistack.resource.faults import (
+    DEFAULT_FAULT_NAME,
+    FAULT_NAMES,
+    VERSION_HEADERS_KEY,
+    Fault,
+    fault_for_exception,
+    fault_response,
+)
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
-    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["FaultWrap", "fault_for_escaped_exception"]
+__all__ = [
+    "DEFAULT_EXCEPTION_STATUSES",
+    "FaultWrap",
+    "exception_status_table",
+    "fault_for_escaped_exception",
+    "is_fault_body",
+    "mapped_status",
+]
 
 LOG = logging.getLogger(__name__)
 
+#: keystoneauth1's ``ConnectionError`` is the base of ``ConnectFailure``, ``ConnectTimeout``,
+#: ``SSLError`` and ``UnknownConnectionError``: the identity service cannot be reached.
+DEFAULT_EXCEPTION_STATUSES = ("keystoneauth1.exceptions.connection:ConnectionError=503",)
 
-def fault_for_escaped_exception(exc: Exception) -> Fault:
-    """:returns: the fault nova's ``FaultWrapper`` would answer for ``exc``."""
+#: A table as the constructor takes it: a mapping, or paste's ``module:Class=503`` strings.
+ExceptionStatuses: TypeAlias = "Mapping[str | type[BaseException], int] | Iterable[str]"
+_REPLACED_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
+
+
+def _exception_class(key: object) -> type[BaseException]:
+    found = key
+    if isinstance(key, str):
+        module_name, _, attr = key.rpartition(":") if ":" in key else key.rpartition(".")
+        try:
+            found = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError, ValueError):
+            raise ValueError(f"cannot import exception class {key!r}") from None
+    if not (isinstance(found, type) and issubclass(found, BaseException)):
+        raise ValueError(f"{key!r} is not an exception class")
+    return found
+
+
+def exception_status_table(spec: ExceptionStatuses) -> dict[type[BaseException], int]:
+    """Resolve an exception-to-status table.
+
+    :param spec: a mapping of exception classes (or ``module:Class`` / ``module.Class`` paths)
+        to statuses, or paste's form, strings ``module:Class=503``.
+    :returns: the table keyed by class.
+    :raises ValueError: for an entry that does not import, is not an exception class, or whose
+        status is not an integer from 400 to 599.
+    """
+    if isinstance(spec, Mapping):
+        pairs: list[tuple[Any, Any]] = list(spec.items())
+    else:
+        entries = spec.split() if isinstance(spec, str) else spec
+        pairs = [entry.rpartition("=")[::2] for entry in entries]
+    table: dict[type[BaseException], int] = {}
+    for key, status in pairs:
+        try:
+            code = int(status)
+        except ValueError:
+            raise ValueError(f"{key!r}: status {status!r} is not an integer") from None
+        if not 400 <= code <= 599:
+            raise ValueError(f"{key!r}: status {code} is not from 400 to 599")
+        table[_exception_class(key)] = code
+    return table
+
+
+def mapped_status(
+    exc: BaseException, statuses: Mapping[type[BaseException], int] | None
+) -> int | None:
+    """:returns: the status ``statuses`` gives the most specific class of ``exc``, or None
+    (also when ``exc`` declares its own integer ``code``, which always wins)."""
+    if not statuses or isinstance(getattr(exc, "code", None), int):
+        return None
+    for cls in type(exc).__mro__:
+        if cls in statuses:
+            return statuses[cls]
+    return None
+
+
+def fault_for_escaped_exception(
+    exc: Exception, statuses: Mapping[type[BaseException], int] | None = None
+) -> Fault:
+    """:returns: the fault for ``exc``: the generic fault for the status ``statuses`` maps it
+    to (see :func:`mapped_status`), else nova's ``FaultWrapper`` answer."""
+    code = mapped_status(exc, statuses)
+    if code is not None:
+        return Fault(code)
     fault = fault_for_exception(exc)
     if isinstance(exc, (Fault, webob.exc.HTTPException)) or not getattr(exc, "safe", False):
         return fault
     return Fault(fault.code, f"{type(exc).__name__}: {fault.message}", fault.headers)
 
 
+def is_fault_body(body: bytes, code: int) -> bool:
+    """:returns: whether ``body`` is the JSON fault ``fault_response`` builds for ``code``."""
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    name = FAULT_NAMES.get(code, DEFAULT_FAULT_NAME)
+    if not isinstance(document, dict) or list(document) != [name]:
+        return False
+    detail = document[name]
+    return isinstance(detail, dict) and detail.get("code") == code
+
+
+def _client_message(body: bytes, code: int) -> str | None:
+    """The message of a 4xx JSON body (``{"message"}`` or ``{"<name>": {"message"}}``)."""
+    if code >= 500:
+        return None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(document, dict) and len(document) == 1:
+        [inner] = document.values()
+        document = inner if isinstance(inner, dict) else document
+    message = document.get("message") if isinstance(document, dict) else None
+    return message if isinstance(message, str) and message else None
+
+
+class _HeldStart:
+    """The ``start_response`` the wrapped app sees: error responses are held back to check."""
+
+    __slots__ = ("held", "hold_errors", "start_response", "started", "written")
+
+    def __init__(self, start_response: StartResponse, hold_errors: bool) -> None:
+        self.start_response = start_response
+        self.hold_errors = hold_errors
+        self.started = False
+        self.held: tuple[str, list[tuple[str, str]]] | None = None
+        self.written: list[bytes] = []
+
+    def __call__(
+        self, status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+    ) -> Callable[[bytes], object]:
+        if self.hold_errors and not self.started and status[:1] in ("4", "5"):
+            self.held = (status, headers)
+            return self.written.append
+        self.held = None
+        self.started = True
+        return self.start_response(status, headers, exc_info)
+
+
+def _drain(result: Iterable[bytes], written: list[bytes]) -> bytes:
+    try:
+        return b"".join([*written, *result])
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+
+
 class FaultWrap(Filter):
-    """Catches every exception the wrapped app raises and answers a JSON fault.
+    """Answers a JSON fault for every exception and every non-fault error response.
 
     :param application: the wrapped WSGI application.
+    :param exception_statuses: exception classes (or import paths) to the status answered when
+        one escapes without a ``code``; :data:`DEFAULT_EXCEPTION_STATUSES` by default.
+    :param rewrite_errors: rewrite error responses that are not faults into faults.
+    :raises ValueError: for an ``exception_statuses`` entry that cannot be resolved.
     """
 
     name = "faultwrap"
+    options = (
+        Option(
+            "exception_statuses",
+            "list",
+            list(DEFAULT_EXCEPTION_STATUSES),
+            "module:Class=status entries: the status answered when such an exception (or a "
+            "subclass) escapes without a code. Setting it replaces the default.",
+        ),
+        Option(
+            "rewrite_errors",
+            "bool",
+            True,
+            "Rewrite error responses of inner middleware that are not JSON faults into faults "
+            "(keeping status and headers).",
+        ),
+    )
+
+    def __init__(
+        self,
+        application: WSGIApplication,
+        *,
+        exception_statuses: ExceptionStatuses = DEFAULT_EXCEPTION_STATUSES,
+        rewrite_errors: bool = True,
+    ) -> None:
+        super().__init__(application)
+        self.exception_statuses = exception_status_table(exception_statuses)
+        self.rewrite_errors = rewrite_errors
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        started = False
-
-        def track_start(
-            status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
-        ) -> Callable[[bytes], object]:
-            nonlocal started
-            started = True
-            return start_response(status, headers, exc_info)
-
+        start = _HeldStart(start_response, self.rewrite_errors)
         try:
-            return self.application(environ, track_start)
+            result = self.application(environ, start)
+            if start.held is None:
+                start.hold_errors = False  # a lazy app starts while its body is iterated
+                return result
+            status, headers = start.held
+            body = _drain(result, start.written)
         except Exception as exc:
-            fault = fault_for_escaped_exception(exc)
-            self._log(environ, exc, fault.code)
-            if started:
-                # PEP 3333: replacing headers already given needs the exc_info.
-                error = sys.exc_info()
-                return fault.response_for(environ)(
-                    environ, lambda s, h, e=None: start_response(s, h, error)
-                )
-            return fault.response_for(environ)(environ, start_response)
+            return self._answer_exception(environ, start_response, exc, start.started)
+        code = int(status.split(None, 1)[0])
+        if is_fault_body(body, code):
+            start_response(status, headers)
+            return [body]
+        return self._rewritten(environ, code, headers, body)(environ, start_response)
+
+    def _answer_exception(
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        exc: Exception,
+        started: bool,
+    ) -> Iterable[bytes]:
+        fault = fault_for_escaped_exception(exc, self.exception_statuses)
+        self._log(environ, exc, fault.code)
+        if started:
+            # PEP 3333: replacing headers already given needs the exc_info.
+            error = sys.exc_info()
+            return fault.response_for(environ)(
+                environ, lambda s, h, e=None: start_response(s, h, error)
+            )
+        return fault.response_for(environ)(environ, start_response)
 
     @staticmethod
-    def _log(environ: WSGIEnvironment, exc: Exception, code: int) -> None:
+    def _rewritten(
+        environ: WSGIEnvironment, code: int, headers: list[tuple[str, str]], body: bytes
+    ) -> webob.Response:
+        versioned = {name.lower() for name, _ in environ.get(VERSION_HEADERS_KEY, ())}
+        skip = _REPLACED_HEADERS | versioned
+        kept = [(name, value) for name, value in headers if name.lower() not in skip]
+        return fault_response(code, _client_message(body, code), kept, environ)
+
+    def _log(self, environ: WSGIEnvironment, exc: Exception, code: int) -> None:
         where = f"{environ.get('REQUEST_METHOD', '-')} {request_uri(environ)}"
         request_id = environ.get(REQUEST_ID_KEY, "-")
         if isinstance(exc, webob.exc.HTTPException):
             LOG.info("%s returned with HTTP %s (request %s)", where, code, request_id)
+            return
+        if mapped_status(exc, self.exception_statuses) is not None:
+            LOG.warning(
+                "%s returned HTTP %s for %s (request %s): %s",
+                where,
+                code,
+                type(exc).__name__,
+                request_id,
+                exc,
+            )
             return
         LOG.error(
             "Caught error in %s, returned HTTP %s (request %s): %s",

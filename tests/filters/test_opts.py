@@ -20,7 +20,7 @@ def test_list_opts_groups_each_filters_options() -> None:
         "context_key",
         "context_class",
     ]
-    assert "apistack_faultwrap" not in groups  # it has no options
+    assert groups["apistack_faultwrap"] == ["exception_statuses", "rewrite_errors"]
 
 
 def test_entry_point_is_list_opts() -> None:

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.functional.conftest import ServedStack
 from tests.keystone.harness import Keystone, run_keystone
+from tests.keystone.stack import PASTE_INI, keystone_globals, write_authtoken_conf
 
 _TIMINGS: dict[str, float] = {}
 
@@ -37,6 +39,26 @@ def running_keystone(keystone: Keystone) -> Iterator[Keystone]:
     keystone.thaw()
     if not keystone.running:
         keystone.start()
+
+
+@pytest.fixture(scope="module")
+def compute_stack(
+    keystone: Keystone, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedStack]:
+    """``paste-examples/api-paste.ini``'s keystone strategy served by ``apistack serve``
+    (gunicorn, one worker) in front of ``keystone``, registered as its catalog's ``compute``
+    endpoint (``<url>/v2.1``). Its auth_token reads ``keystone_authtoken.conf`` in a temp dir.
+    """
+    workdir = tmp_path_factory.mktemp("compute-stack")
+    conf = write_authtoken_conf(keystone, workdir / "keystone_authtoken.conf")
+    globals_ = keystone_globals(conf, workdir / "state")
+    stack = ServedStack(PASTE_INI, "osapi_compute", globals_, 1, workdir / "serve.log")
+    stack.start()
+    try:
+        keystone.register_compute(f"{stack.url}/v2.1")
+        yield stack
+    finally:
+        stack.stop()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
