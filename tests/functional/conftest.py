@@ -3,6 +3,10 @@
 ``serve_ini(ini, name=..., globals=..., workers=...)`` starts the server, waits until it answers
 and returns a ``ServedStack`` (``.url``, ``.restart()``, ``.stop()``); every server a test
 started is stopped afterwards (terminate, wait, kill), whether the test passed or not.
+
+``compute_stack`` is the session's shared server: ``paste-examples/api-paste.ini`` (noauth2)
+with two workers, a temporary state directory and CORS allowing ``CORS_ORIGIN``. Tests that
+share it work in their own project (``fresh_token``) so they never see each other's servers.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -21,6 +26,8 @@ import pytest
 
 STARTUP_SECONDS = 30.0
 STOP_SECONDS = 10.0
+API_PASTE = Path(__file__).resolve().parents[2] / "paste-examples" / "api-paste.ini"
+CORS_ORIGIN = "http://dashboard.example.com"
 
 
 def free_port() -> int:
@@ -62,6 +69,14 @@ class ServedStack:
         for key, value in self.globals.items():
             argv += ["--global", f"{key}={value}"]
         return argv
+
+    def worker_pids(self) -> list[int]:
+        """:returns: the pids of gunicorn's workers (the children of the arbiter)."""
+        if self.process is None:
+            return []
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
 
     def start(self) -> None:
         """Start the server and wait until it answers HTTP.
@@ -139,4 +154,29 @@ def serve_ini(tmp_path: Path) -> Iterator[ServeIni]:
 
     yield start
     for stack in started:
+        stack.stop()
+
+
+def fresh_token() -> str:
+    """:returns: a noauth2 token ``user:project`` for a project no other test uses."""
+    project = uuid.uuid4().hex[:12]
+    return f"user-{project}:{project}"
+
+
+@pytest.fixture(scope="session")
+def compute_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedStack]:
+    """:returns: the session's ``api-paste.ini`` server (2 workers, temporary state)."""
+    base = tmp_path_factory.mktemp("compute-stack")
+    env = {
+        "APISTACK_STATE_DIR": str(base / "state"),
+        # oslo.config reads [cors] allowed_origin from the environment; an empty HOME keeps a
+        # developer's ~/apistack.conf out of the test.
+        "OS_CORS__ALLOWED_ORIGIN": CORS_ORIGIN,
+        "HOME": str(base),
+    }
+    stack = ServedStack(API_PASTE, "osapi_compute", {}, 2, base / "serve.log", env)
+    stack.start()
+    try:
+        yield stack
+    finally:
         stack.stop()
