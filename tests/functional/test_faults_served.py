@@ -147,6 +147,20 @@ def test_action_in_the_wrong_state_is_409(compute_stack: ServedStack) -> None:
     assert_fault(soft, 409, "conflictingRequest")
 
 
+def test_action_on_a_rebooting_server_names_the_task_state(compute_stack: ServedStack) -> None:
+    url, token = compute_stack.url, fresh_token()
+    server_id = create_server(url, token, "rebooting")
+    path = f"/v2.1/servers/{server_id}/action"
+    assert call(url, "GET", f"/v2.1/servers/{server_id}", token=token).status == 200
+    assert (
+        call(url, "POST", path, token=token, json_body={"reboot": {"type": "SOFT"}}).status == 202
+    )
+    # Not read since: still rebooting, as nova would be while the task runs.
+    reply = call(url, "POST", path, token=token, json_body={"os-stop": None})
+    message = assert_fault(reply, 409, "conflictingRequest")
+    assert message == f"Cannot 'stop' instance {server_id} while it is in task_state rebooting"
+
+
 def test_all_tenants_is_403_for_a_non_admin(compute_stack: ServedStack) -> None:
     reply = call(compute_stack.url, "GET", "/v2.1/servers/detail?all_tenants=True")
     assert "get_all_tenants" in assert_fault(reply, 403, "forbidden")
