@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,8 @@ class ServedStack:
     :param globals_: paste globals passed with ``--global``.
     :param workers: gunicorn workers.
     :param log_path: where the server's output goes (shown when it fails to start).
+    :param env: environment variables set for the server (on top of this process's).
+    :param options: more ``apistack serve`` arguments (``--worker-class gthread``...).
     """
 
     def __init__(
@@ -55,9 +57,10 @@ class ServedStack:
         workers: int,
         log_path: Path,
         env: Mapping[str, str] | None = None,
+        options: Sequence[str] = (),
     ) -> None:
         self.ini, self.name, self.globals, self.workers = str(ini), name, dict(globals_), workers
-        self.log_path, self.env = log_path, dict(env or {})
+        self.log_path, self.env, self.options = log_path, dict(env or {}), list(options)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -68,7 +71,7 @@ class ServedStack:
         argv += ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
         for key, value in self.globals.items():
             argv += ["--global", f"{key}={value}"]
-        return argv
+        return argv + self.options
 
     def worker_pids(self) -> list[int]:
         """:returns: the pids of gunicorn's workers (the children of the arbiter)."""
@@ -136,7 +139,8 @@ ServeIni = Callable[..., ServedStack]
 
 @pytest.fixture
 def serve_ini(tmp_path: Path) -> Iterator[ServeIni]:
-    """:returns: ``start(ini, name='osapi_compute', globals=None, workers=1, env=None)``."""
+    """:returns: ``start(ini, name='osapi_compute', globals=None, workers=1, env=None,
+    options=())``."""
     started: list[ServedStack] = []
 
     def start(
@@ -145,9 +149,10 @@ def serve_ini(tmp_path: Path) -> Iterator[ServeIni]:
         globals: Mapping[str, str] | None = None,
         workers: int = 1,
         env: Mapping[str, str] | None = None,
+        options: Sequence[str] = (),
     ) -> ServedStack:
         log_path = tmp_path / f"serve-{len(started)}.log"
-        stack = ServedStack(ini, name, globals or {}, workers, log_path, env)
+        stack = ServedStack(ini, name, globals or {}, workers, log_path, env, options)
         started.append(stack)
         stack.start()
         return stack
