@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 TOKEN_HEADER = "X-Auth-Token: demo:demo"
@@ -20,6 +22,7 @@ class WrkResult:
     requests: int
     non_2xx_3xx: int
     socket_errors: dict[str, int]
+    note: str = ""
 
 
 def ensure_wrk() -> str:
@@ -34,10 +37,22 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or "wrk"
 
 
-def run_wrk(wrk: str, url: str, connections: int, seconds: int) -> WrkResult:
-    """Run ``wrk -t1`` (one thread: the box has two cores) with keep-alive; parse its report."""
-    argv = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "-H", TOKEN_HEADER]
-    out = subprocess.run([*argv, url], check=True, capture_output=True, text=True).stdout
+def run_wrk(
+    wrk: str, url: str, connections: int, seconds: int, during: Callable[[], str] | None = None
+) -> WrkResult:
+    """Run ``wrk -t1`` (one thread: the box has two cores) with keep-alive; parse its report.
+
+    :param during: called half-way through the run; what it returns is the result's ``note``.
+    """
+    argv = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "-H", TOKEN_HEADER, url]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, text=True) as process:
+        note = ""
+        if during is not None:
+            time.sleep(seconds / 2)
+            note = during()
+        out, _ = process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"wrk failed ({process.returncode}):\n{out}")
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     total = re.search(r"(\d+) requests in", out)
     if rps is None or total is None:
@@ -54,4 +69,5 @@ def run_wrk(wrk: str, url: str, connections: int, seconds: int) -> WrkResult:
         dict(zip(kinds, (int(n) for n in errors.groups()), strict=True))
         if errors
         else dict.fromkeys(kinds, 0),
+        note,
     )
