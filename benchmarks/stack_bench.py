@@ -227,7 +227,7 @@ def served(tmp: Path) -> None:
         (tmp / "body.json").write_bytes(body)
         bare = start(BARE_INI, "main", {"body_file": str(tmp / "body.json")})
         _compare(wrk, path, {"bare": bare, "stack": subject})
-        _long_run(wrk, subject.url + path)
+        _long_run(wrk, path, subject)
     finally:
         subject.stop()
         if bare is not None:
@@ -283,12 +283,14 @@ def _compare(wrk: str, path: str, stacks: dict[str, ServedStack]) -> None:
     print(f"  stack / bare  {ratio:5.0%}   ({_verdict(ratio >= 0.6)} >= 60%)")
 
 
-def _long_run(wrk: str, url: str) -> None:
-    result = run_wrk(wrk, url, LONG_CONNECTIONS, LONG_SECONDS)
+def _long_run(wrk: str, path: str, stack: ServedStack) -> None:
+    split = functools.partial(_connection_split, stack)
+    result = run_wrk(wrk, stack.url + path, LONG_CONNECTIONS, LONG_SECONDS, split)
     errors = sum(result.socket_errors.values()) + result.non_2xx_3xx
     print(f"Long run: wrk -t1 -c{LONG_CONNECTIONS} -d{LONG_SECONDS}s on the stack's GET server:")
     print(
-        f"  {result.requests} requests, {result.requests_per_second:.0f} req/s, "
+        f"  {result.requests} requests, {result.requests_per_second:.0f} req/s "
+        f"(connections per worker {result.note}), "
         f"non-2xx/3xx {result.non_2xx_3xx}, socket errors {result.socket_errors} "
         f"-> {errors} errors ({_verdict(errors == 0)} zero errors)"
     )
