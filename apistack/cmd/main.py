@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8774)
     run.add_argument("--workers", type=int, default=1)
+    run.add_argument(
+        "--worker-class",
+        default="sync",
+        help="gunicorn's worker class: sync (no keep-alive) or gthread (keep-alive, --threads)",
+    )
+    run.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     command("routes", "print the route table: method, path, controller, action, versions")
     command("pipeline", "print the assembled pipeline, outermost first")
     return parser
@@ -63,9 +69,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         globals_ = parse_globals(args.globals)
         if args.command == "serve":
-            if args.workers < 1:
-                raise CommandError("--workers must be at least 1")
-            serve(args.ini, args.name, args.host, args.port, args.workers, globals_)
+            if args.workers < 1 or args.threads < 1:
+                raise CommandError("--workers and --threads must be at least 1")
+            serve(
+                args.ini,
+                args.name,
+                args.host,
+                args.port,
+                args.workers,
+                globals_,
+                worker_class=args.worker_class,
+                threads=args.threads,
+            )
         elif args.command == "routes":
             _routes(args.ini, args.name, globals_)
         else:

@@ -15,8 +15,9 @@ __all__ = ["PasteApplication", "serve"]
 
 try:
     from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+    from gunicorn.util import load_class  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover - depends on the install
-    BaseApplication = None
+    BaseApplication = load_class = None
 
 
 class PasteApplication(BaseApplication):  # type: ignore[misc]
@@ -45,18 +46,33 @@ class PasteApplication(BaseApplication):  # type: ignore[misc]
 
 
 def serve(
-    ini: str, name: str, host: str, port: int, workers: int, global_conf: dict[str, str]
+    ini: str,
+    name: str,
+    host: str,
+    port: int,
+    workers: int,
+    global_conf: dict[str, str],
+    worker_class: str = "sync",
+    threads: int = 1,
 ) -> None:
     """Serve app ``name`` of ``ini`` on ``host:port`` until gunicorn is stopped.
 
+    :param worker_class: gunicorn's worker class; ``sync`` closes every connection,
+        ``gthread`` keeps connections alive and runs ``threads`` threads per worker.
     :raises CommandError: when gunicorn is missing or the app does not load.
     """
     if BaseApplication is None:
         raise CommandError("apistack serve needs gunicorn: pip install 'apistack[serve]'")
+    try:
+        load_class(worker_class, section="gunicorn.workers")
+    except RuntimeError:  # gunicorn's own error would be a traceback in every worker
+        raise CommandError(f"unknown gunicorn worker class: {worker_class}") from None
     load_app(ini, name, global_conf)
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers,
+        "worker_class": worker_class,
+        "threads": threads,
         "preload_app": False,
         "graceful_timeout": 5,
         "proc_name": f"apistack {name}",

@@ -3,6 +3,10 @@
 ``serve_ini(ini, name=..., globals=..., workers=...)`` starts the server, waits until it answers
 and returns a ``ServedStack`` (``.url``, ``.restart()``, ``.stop()``); every server a test
 started is stopped afterwards (terminate, wait, kill), whether the test passed or not.
+
+``compute_stack`` is the session's shared server: ``paste-examples/api-paste.ini`` (noauth2)
+with two workers, a temporary state directory and CORS allowing ``CORS_ORIGIN``. Tests that
+share it work in their own project (``fresh_token``) so they never see each other's servers.
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
 STARTUP_SECONDS = 30.0
 STOP_SECONDS = 10.0
+API_PASTE = Path(__file__).resolve().parents[2] / "paste-examples" / "api-paste.ini"
+CORS_ORIGIN = "http://dashboard.example.com"
 
 
 def free_port() -> int:
@@ -38,6 +45,8 @@ class ServedStack:
     :param globals_: paste globals passed with ``--global``.
     :param workers: gunicorn workers.
     :param log_path: where the server's output goes (shown when it fails to start).
+    :param env: environment variables set for the server (on top of this process's).
+    :param options: more ``apistack serve`` arguments (``--worker-class gthread``...).
     """
 
     def __init__(
@@ -48,9 +57,10 @@ class ServedStack:
         workers: int,
         log_path: Path,
         env: Mapping[str, str] | None = None,
+        options: Sequence[str] = (),
     ) -> None:
         self.ini, self.name, self.globals, self.workers = str(ini), name, dict(globals_), workers
-        self.log_path, self.env = log_path, dict(env or {})
+        self.log_path, self.env, self.options = log_path, dict(env or {}), list(options)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -61,7 +71,15 @@ class ServedStack:
         argv += ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
         for key, value in self.globals.items():
             argv += ["--global", f"{key}={value}"]
-        return argv
+        return argv + self.options
+
+    def worker_pids(self) -> list[int]:
+        """:returns: the pids of gunicorn's workers (the children of the arbiter)."""
+        if self.process is None:
+            return []
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
 
     def start(self) -> None:
         """Start the server and wait until it answers HTTP.
@@ -121,7 +139,8 @@ ServeIni = Callable[..., ServedStack]
 
 @pytest.fixture
 def serve_ini(tmp_path: Path) -> Iterator[ServeIni]:
-    """:returns: ``start(ini, name='osapi_compute', globals=None, workers=1, env=None)``."""
+    """:returns: ``start(ini, name='osapi_compute', globals=None, workers=1, env=None,
+    options=())``."""
     started: list[ServedStack] = []
 
     def start(
@@ -130,13 +149,39 @@ def serve_ini(tmp_path: Path) -> Iterator[ServeIni]:
         globals: Mapping[str, str] | None = None,
         workers: int = 1,
         env: Mapping[str, str] | None = None,
+        options: Sequence[str] = (),
     ) -> ServedStack:
         log_path = tmp_path / f"serve-{len(started)}.log"
-        stack = ServedStack(ini, name, globals or {}, workers, log_path, env)
+        stack = ServedStack(ini, name, globals or {}, workers, log_path, env, options)
         started.append(stack)
         stack.start()
         return stack
 
     yield start
     for stack in started:
+        stack.stop()
+
+
+def fresh_token() -> str:
+    """:returns: a noauth2 token ``user:project`` for a project no other test uses."""
+    project = uuid.uuid4().hex[:12]
+    return f"user-{project}:{project}"
+
+
+@pytest.fixture(scope="session")
+def compute_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedStack]:
+    """:returns: the session's ``api-paste.ini`` server (2 workers, temporary state)."""
+    base = tmp_path_factory.mktemp("compute-stack")
+    env = {
+        "APISTACK_STATE_DIR": str(base / "state"),
+        # oslo.config reads [cors] allowed_origin from the environment; an empty HOME keeps a
+        # developer's ~/apistack.conf out of the test.
+        "OS_CORS__ALLOWED_ORIGIN": CORS_ORIGIN,
+        "HOME": str(base),
+    }
+    stack = ServedStack(API_PASTE, "osapi_compute", {}, 2, base / "serve.log", env)
+    stack.start()
+    try:
+        yield stack
+    finally:
         stack.stop()

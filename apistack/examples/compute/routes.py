@@ -90,8 +90,9 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
     """Paste ``app_factory`` for the example API: ``egg:apistack#router`` plus the example's
     own options.
 
-    Keys: ``state_dir`` (where the SQLite file lives), ``max_version`` (2.1 to 2.25) and
-    ``context_key``; any other key is an error naming it.
+    Keys: ``state_dir`` (where the SQLite file lives; the global ``state_dir`` when the
+    section has none), ``max_version`` (2.1 to 2.25) and ``context_key``; any other key is an
+    error naming it.
     """
     known = {"state_dir", "max_version", "context_key"}
     unknown = sorted(set(local_conf) - known)
@@ -107,4 +108,7 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
         )
     except ValueError as exc:
         raise RouterConfigError(f"max_version: {exc}") from None
-    return APIRouter(make_routes(local_conf.get("state_dir") or None), settings=settings)
+    # PasteDeploy drops a section's key that is also a [DEFAULT] key (api-paste.ini has
+    # ``state_dir = %(state_dir)s``), so the global is where a --global state_dir arrives.
+    state_dir = local_conf.get("state_dir") or global_conf.get("state_dir") or None
+    return APIRouter(make_routes(state_dir), settings=settings)

@@ -17,6 +17,8 @@ from apistack.resource import Fault, Request, action, expected_errors, response,
 __all__ = ["ServerActionsController"]
 
 _REBOOT_FROM = {"SOFT": ("ACTIVE",), "HARD": ("ACTIVE", "SHUTOFF")}
+#: the vm_state of each status an action may start from.
+_VM_STATE = {"ACTIVE": "active", "SHUTOFF": "stopped"}
 
 
 class ServerActionsController(ServerControllerBase):
@@ -37,9 +39,12 @@ class ServerActionsController(ServerControllerBase):
                 return
             # The state changed under us (another worker): report the state we now see.
             record = self.visible(req, server_id)
-        raise Fault(
-            409, f"Cannot '{verb}' instance {server_id} while it is in vm_state {record.vm_state}"
-        )
+        # nova checks the vm_state first, then that no task runs: a rebooting server is
+        # "in task_state rebooting", not in the (acceptable) vm_state active.
+        state = f"vm_state {record.vm_state}"
+        if record.task_state is not None and record.vm_state in {_VM_STATE[s] for s in allowed}:
+            state = f"task_state {record.task_state}"
+        raise Fault(409, f"Cannot '{verb}' instance {server_id} while it is in {state}")
 
     @response(202)
     @expected_errors((404, 409))

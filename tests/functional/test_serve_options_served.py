@@ -1,0 +1,41 @@
+"""``apistack serve --worker-class gthread --threads N``: connections are kept alive.
+
+gunicorn's default ``sync`` worker closes every connection; the benchmarks and any client that
+reuses connections want ``gthread``.
+"""
+
+from __future__ import annotations
+
+import http.client
+from pathlib import Path
+
+import pytest
+
+from tests.functional.conftest import API_PASTE, ServedStack, ServeIni
+
+pytestmark = pytest.mark.served
+
+
+def _two_requests_on_one_connection(stack: ServedStack) -> list[tuple[int, str | None]]:
+    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10)
+    answers = []
+    try:
+        for _ in range(2):
+            conn.request("GET", "/v2.1/flavors/1", headers={"X-Auth-Token": "demo:demo"})
+            response = conn.getresponse()
+            response.read()
+            answers.append((response.status, response.headers.get("Connection")))
+    finally:
+        conn.close()
+    return answers
+
+
+def test_gthread_keeps_connections_alive(serve_ini: ServeIni, tmp_path: Path) -> None:
+    options = ["--worker-class", "gthread", "--threads", "2"]
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+    assert _two_requests_on_one_connection(stack) == [(200, "keep-alive"), (200, "keep-alive")]
+
+
+def test_the_default_sync_worker_closes_each_connection(compute_stack: ServedStack) -> None:
+    # http.client reconnects by itself after a close; the header says what the server did.
+    assert _two_requests_on_one_connection(compute_stack) == [(200, "close"), (200, "close")]
