@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -45,9 +46,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="gunicorn's worker class: sync (no keep-alive) or gthread (keep-alive, --threads)",
     )
     run.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    run.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="the level of the log written to stderr (INFO shows one line per request)",
+    )
     command("routes", "print the route table: method, path, controller, action, versions")
     command("pipeline", "print the assembled pipeline, outermost first")
     return parser
+
+
+def configure_logging(level: str) -> None:
+    """Send the service's logs (request lines, faults) to stderr, as gunicorn's own are.
+
+    Done before the app is loaded, so the forked workers inherit it.
+    """
+    logging.basicConfig(
+        level=getattr(logging, level),
+        format="%(asctime)s %(process)d %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
 
 
 def _routes(ini: str, name: str, globals_: dict[str, str]) -> None:
@@ -71,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             if args.workers < 1 or args.threads < 1:
                 raise CommandError("--workers and --threads must be at least 1")
+            configure_logging(args.log_level)
             serve(
                 args.ini,
                 args.name,

@@ -39,3 +39,20 @@ def test_gthread_keeps_connections_alive(serve_ini: ServeIni, tmp_path: Path) ->
 def test_the_default_sync_worker_closes_each_connection(compute_stack: ServedStack) -> None:
     # http.client reconnects by itself after a close; the header says what the server did.
     assert _two_requests_on_one_connection(compute_stack) == [(200, "close"), (200, "close")]
+
+
+def test_request_lines_reach_the_server_log(serve_ini: ServeIni, tmp_path: Path) -> None:
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)})
+    _two_requests_on_one_connection(stack)
+    stack.stop()
+    log = stack.log_path.read_text()
+    assert '"GET /v2.1/flavors/1" status: 200 len: ' in log
+    assert "microversion: 2.1 time: " in log
+
+
+def test_log_level_warning_hides_request_lines(serve_ini: ServeIni, tmp_path: Path) -> None:
+    options = ["--log-level", "WARNING"]
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+    _two_requests_on_one_connection(stack)
+    stack.stop()
+    assert '"GET /v2.1/flavors/1"' not in stack.log_path.read_text()
