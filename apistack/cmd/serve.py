@@ -37,11 +37,13 @@ class PasteApplication(BaseApplication):  # type: ignore[misc]
         super().__init__()
 
     def load_config(self) -> None:
+        """gunicorn's hook: apply the options gunicorn knows, skip the rest."""
         for key, value in self.options.items():
             if key in self.cfg.settings:
                 self.cfg.set(key, value)
 
     def load(self) -> Any:
+        """gunicorn's hook, called in each worker: load the paste app."""
         return load_app(self.ini, self.name, self.global_conf)
 
 

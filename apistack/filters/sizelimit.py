@@ -63,6 +63,7 @@ class LimitedInput(oslo_sizelimit.LimitingReader):
         return data
 
     def read(self, i: int | None = None) -> bytes:
+        """Read at most the allowance left; a 413 ``Fault`` once the limit is passed."""
         return self._count(self.data.read(self._allowance(i)))
 
     def readline(self, size: int | None = None) -> bytes:

@@ -201,6 +201,7 @@ class SQLiteServerStore:
         conn.execute("COMMIT")
 
     def add(self, record: ServerRecord) -> ServerRecord:
+        """Insert a new server; :returns: the record as stored."""
         row = _to_row(record)
         names = ", ".join(row)
         marks = ", ".join(f":{name}" for name in row)
@@ -210,11 +211,13 @@ class SQLiteServerStore:
         return record
 
     def get(self, server_id: str) -> ServerRecord | None:
+        """See ``ServerStore.get``."""
         row = self._connection().execute("SELECT * FROM servers WHERE id = ?", (server_id,))
         found = row.fetchone()
         return _from_row(found) if found is not None else None
 
     def list(self, project_id: str | None) -> list[ServerRecord]:
+        """See ``ServerStore.list``: one indexed query, the project's or every server."""
         conn = self._connection()
         if project_id is None:
             rows = conn.execute("SELECT * FROM servers ORDER BY seq DESC")
@@ -230,6 +233,7 @@ class SQLiteServerStore:
         changes: Mapping[str, Any],
         only_if_status: Collection[str] | None = None,
     ) -> ServerRecord | None:
+        """See ``ServerStore.update``: one ``UPDATE`` guarded by the status, then a read."""
         unknown = set(changes) - set(_COLUMNS)
         if unknown:
             raise KeyError(f"not server fields: {sorted(unknown)}")
@@ -248,6 +252,7 @@ class SQLiteServerStore:
         return self.get(server_id) if cursor.rowcount else None
 
     def delete(self, server_id: str) -> bool:
+        """Delete a server; :returns: whether it existed."""
         with self._transaction() as conn:
             cursor = conn.execute("DELETE FROM servers WHERE id = ?", (server_id,))
         return cursor.rowcount > 0

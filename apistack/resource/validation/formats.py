@@ -100,6 +100,7 @@ class StringFormatChecker(jsonschema.FormatChecker):
     """A format checker that only looks at strings (numbers, null and so on always pass)."""
 
     def check(self, instance: object, format: str) -> None:
+        """Check ``instance`` against ``format`` only when it is a string (nova 32+)."""
         if isinstance(instance, str):
             super().check(instance, format)
 
