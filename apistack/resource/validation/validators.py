@@ -42,20 +42,22 @@ def _number_from_str(instance: Any) -> int | float | None:
             return None
 
 
-def _minimum(
-    validator: Any, minimum: Any, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[jsonschema.ValidationError]:
-    number = _number_from_str(instance)
-    if number is not None:
-        yield from _BASE.VALIDATORS["minimum"](validator, minimum, number, schema)
+def _accepting_numeric_strings(keyword: str) -> Any:
+    """jsonschema's ``keyword`` (``minimum``/``maximum``), also applied to numeric strings."""
+    check = _BASE.VALIDATORS[keyword]
+
+    def validate(
+        validator: Any, bound: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[jsonschema.ValidationError]:
+        number = _number_from_str(instance)
+        if number is not None:
+            yield from check(validator, bound, number, schema)
+
+    return validate
 
 
-def _maximum(
-    validator: Any, maximum: Any, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[jsonschema.ValidationError]:
-    number = _number_from_str(instance)
-    if number is not None:
-        yield from _BASE.VALIDATORS["maximum"](validator, maximum, number, schema)
+_minimum = _accepting_numeric_strings("minimum")
+_maximum = _accepting_numeric_strings("maximum")
 
 
 def soft_additional_properties(
