@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-fast lint typecheck bench serve clean
+.PHONY: venv test test-fast test-downstream lint typecheck bench serve clean
 
 venv: $(STAMP)
 
@@ -25,9 +25,14 @@ typecheck: venv
 test: lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Quick local loop: skips the tests marked keystone (the real Keystone's install and server).
+# Quick local loop: skips the tests marked keystone (the real Keystone's install and server)
+# and downstream (cinder's and nova's own code in cached venvs).
 test-fast: lint typecheck
-	$(BIN)/python -m pytest -m 'not keystone' $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m 'not keystone and not downstream' $(PYTEST_ARGS)
+
+# Only the downstream stage: cinder's and nova's code against apistack (tests/downstream/).
+test-downstream: venv
+	$(BIN)/python -m pytest -m downstream $(PYTEST_ARGS)
 
 HOST ?= 127.0.0.1
 PORT ?= 8774

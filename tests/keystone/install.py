@@ -1,8 +1,8 @@
 """Install Keystone from PyPI into a cached virtualenv and prepare a database template.
 
-The virtualenv lives in the project's ignored ``.cache/keystone-venv`` so later runs reuse it.
-A stamp file records what was installed (the pip spec and the interpreter); when either
-changes, the venv is rebuilt. After installing, ``keystone-manage`` runs once to make a
+The virtualenv is a :mod:`tests.venv_cache` venv, ``keystone-venv`` under the cache root
+(``.cache/`` by default), rebuilt when its pip spec or interpreter changes. After installing,
+``keystone-manage`` runs once to make a
 *template*: fernet and credential keys, a migrated SQLite database and the bootstrap admin.
 Each run copies that template into a fresh working directory, which saves the four
 ``keystone-manage`` runs (about 2 s of imports each) on every test session.
@@ -10,25 +10,20 @@ Each run copies that template into a fresh working directory, which saves the fo
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import grp
-import json
 import os
 import pwd
 import shutil
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
+
+from tests.venv_cache import InstallError, cache_root, ensure_venv, run_logged
 
 #: What the harness installs. Changing it rebuilds the cached venv on the next run.
 PIP_SPEC = ("keystone==30.0.0", "gunicorn==27.0.1")
 #: Keystone 30 needs Python >= 3.11, which may be newer than the project's own interpreter.
 MIN_PYTHON = (3, 11)
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_VENV = PROJECT_ROOT / ".cache" / "keystone-venv"
+DEFAULT_VENV = cache_root() / "keystone-venv"
 ADMIN_PASSWORD = "admin-secret"
 #: bootstrap needs an endpoint URL; the real port is patched in over REST once Keystone runs.
 PLACEHOLDER_URL = "http://127.0.0.1:5000/v3"
@@ -73,10 +68,6 @@ backend = dogpile.cache.memory
 """
 
 
-class InstallError(RuntimeError):
-    """Keystone could not be installed or initialised; the message says where to look."""
-
-
 def write_conf(workdir: Path) -> Path:
     """Write ``keystone.conf`` for SQLite + fernet rooted in ``workdir``. :returns: its path"""
     conf = workdir / "keystone.conf"
@@ -98,24 +89,6 @@ def find_python() -> str:
     raise InstallError("Keystone needs Python >= 3.11; set KS_PYTHON to such an interpreter")
 
 
-def _run(argv: list[str], log: Path) -> None:
-    with log.open("a") as out:
-        out.write(f"$ {' '.join(argv)}\n")
-        out.flush()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PIP_TARGET"))}
-        result = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
-    if result.returncode != 0:
-        tail = "".join(log.read_text().splitlines(keepends=True)[-25:])
-        raise InstallError(f"{argv[0]} {argv[1]} failed (exit {result.returncode}):\n{tail}")
-
-
-def _stamp(python: str) -> str:
-    version = subprocess.run(
-        [python, "-c", "import sys; print(sys.version)"], capture_output=True, text=True
-    ).stdout.strip()
-    return json.dumps({"pip_spec": list(PIP_SPEC), "python": version}, sort_keys=True)
-
-
 def build_template(venv: Path, template: Path, log: Path) -> None:
     """Run the one-off ``keystone-manage`` steps into ``template``.
 
@@ -130,26 +103,17 @@ def build_template(venv: Path, template: Path, log: Path) -> None:
         "--keystone-group",
         grp.getgrgid(os.getgid()).gr_name,
     ]
-    _run([*manage, "fernet_setup", *owner], log)
-    _run([*manage, "credential_setup", *owner], log)
-    _run([*manage, "db_sync"], log)
+    run_logged([*manage, "fernet_setup", *owner], log)
+    run_logged([*manage, "credential_setup", *owner], log)
+    run_logged([*manage, "db_sync"], log)
     bootstrap = ["bootstrap", "--bootstrap-password", ADMIN_PASSWORD]
     bootstrap += ["--bootstrap-username", "admin", "--bootstrap-project-name", "admin"]
     bootstrap += ["--bootstrap-role-name", "admin", "--bootstrap-service-name", "keystone"]
     bootstrap += ["--bootstrap-region-id", "RegionOne"]
     for interface in ("admin", "public", "internal"):
         bootstrap += [f"--bootstrap-{interface}-url", PLACEHOLDER_URL]
-    _run([*manage, *bootstrap], log)
+    run_logged([*manage, *bootstrap], log)
     (template / "keystone.conf").unlink()
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    # Two pytest runs sharing a checkout must not build the same venv at once.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 def ensure_installed(venv: Path = DEFAULT_VENV) -> tuple[Path, dict[str, float]]:
@@ -161,21 +125,8 @@ def ensure_installed(venv: Path = DEFAULT_VENV) -> tuple[Path, dict[str, float]]
     :raises InstallError: when pip or keystone-manage fails; never skips silently
     """
     venv = Path(os.environ.get("KS_VENV", venv))
-    timings: dict[str, float] = {}
-    with _locked(venv.with_name(venv.name + ".lock")):
-        python = find_python()
-        stamp_file, wanted = venv / ".apistack-stamp", _stamp(python)
-        if stamp_file.is_file() and stamp_file.read_text() == wanted:
-            return venv, timings
-        shutil.rmtree(venv, ignore_errors=True)
-        log = venv.with_name(venv.name + "-install.log")
-        log.write_text("")
-        started = time.perf_counter()
-        _run([python, "-m", "venv", str(venv)], log)
-        _run([str(venv / "bin" / "pip"), "install", "-q", *PIP_SPEC], log)
-        timings["pip install"] = time.perf_counter() - started
-        started = time.perf_counter()
+
+    def template(venv: Path, log: Path) -> None:
         build_template(venv, venv / "template", log)
-        timings["keystone-manage template"] = time.perf_counter() - started
-        stamp_file.write_text(wanted)
-    return venv, timings
+
+    return ensure_venv(venv, PIP_SPEC, python=find_python(), after_install=template)

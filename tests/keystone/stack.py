@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.keystone.harness import Keystone
-from tests.keystone.install import PROJECT_ROOT
+from tests.venv_cache import PROJECT_ROOT
 
 PASTE_INI = PROJECT_ROOT / "paste-examples" / "api-paste.ini"
 #: Seconds auth_token waits per call to Keystone (connect and read).
