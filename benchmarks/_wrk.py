@@ -1,5 +1,5 @@
-"""wrk, the served benchmarks' load generator: installed from Debian's packages when missing,
-run with one thread and keep-alive, its report parsed."""
+"""wrk, the served benchmarks' load generator: found, or installed from Debian's packages only
+with the user's consent; run with one thread and keep-alive, its report parsed."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,16 +26,39 @@ class WrkResult:
     note: str = ""
 
 
-def ensure_wrk() -> str:
-    """:returns: the wrk executable, installed from Debian's packages when missing."""
+INSTALL_WRK = ["apt-get", "update"], ["apt-get", "install", "-y", "wrk"]
+INSTALL_WRK_TEXT = " && ".join(" ".join(argv) for argv in INSTALL_WRK)
+
+
+def ensure_wrk() -> str | None:
+    """Find wrk; when it is missing, install it only with the user's consent.
+
+    Consent is ``APISTACK_INSTALL_WRK=yes`` (``make bench INSTALL_WRK=yes``) or a "y" typed at
+    the prompt of an interactive run. A non-interactive run without it prints the command and
+    installs nothing.
+
+    :returns: the wrk executable, or None when it is missing and was not installed.
+    """
     found = shutil.which("wrk")
     if found:
         return found
-    print("wrk is missing: apt-get update && apt-get install -y wrk", flush=True)
+    print("wrk (Debian package, the served figures' load generator) is missing.", flush=True)
+    consent = os.environ.get("APISTACK_INSTALL_WRK", "").lower() in ("1", "yes", "true")
+    if not consent and sys.stdin.isatty():
+        answer = input(f"Run `{INSTALL_WRK_TEXT}` now (as root)? [y/N] ")
+        consent = answer.strip().lower() in ("y", "yes")
+    if not consent:
+        print(
+            f"Not installing it. To get the wrk figures, run `{INSTALL_WRK_TEXT}` as root, "
+            "or `make bench INSTALL_WRK=yes`.",
+            flush=True,
+        )
+        return None
+    print(f"Running: {INSTALL_WRK_TEXT}", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for argv in (["apt-get", "update"], ["apt-get", "install", "-y", "wrk"]):
+    for argv in INSTALL_WRK:
         subprocess.run(argv, check=True, env=env, stdout=subprocess.DEVNULL)
-    return shutil.which("wrk") or "wrk"
+    return shutil.which("wrk")
 
 
 def run_wrk(

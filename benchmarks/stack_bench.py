@@ -14,7 +14,7 @@ figures are throughput of the whole box, not of gunicorn alone. Figures are medi
 repeats, baseline and subject interleaved; compare ratios, not absolute numbers.
 
 Run: ``.venv/bin/python benchmarks/stack_bench.py [--in-process] [--served]`` (both parts by
-default; installs Debian's wrk when missing).
+default; the served part needs Debian's wrk: see ``_wrk.ensure_wrk``).
 """
 
 from __future__ import annotations
@@ -212,6 +212,9 @@ def _server_body(stack: ServedStack) -> tuple[str, bytes]:
 def served(tmp: Path) -> None:
     """Print the served figures: throughput of stack vs bare, then the long 64-connection run."""
     wrk = ensure_wrk()
+    if wrk is None:
+        print("Served figures skipped: wrk is not installed (see the line above).")
+        return
     env = {"APISTACK_STATE_DIR": str(tmp / "state"), "PYTHONPATH": str(HERE), "HOME": str(tmp)}
 
     def start(ini: Path, name: str, globals_: dict[str, str]) -> ServedStack:

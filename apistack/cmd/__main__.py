@@ -4,4 +4,5 @@ import sys
 
 from apistack.cmd.main import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing the module (the docs' autodoc does) runs nothing
+    sys.exit(main())
