@@ -1,8 +1,11 @@
-"""The README's controller example runs as written and serves what the README says."""
+"""The README runs as written: its controller example serves what it says, and every shell
+command in it either runs here from the checkout or is listed below with why it does not."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,27 @@ import webob
 from apistack.resource import APISettings
 from apistack.router import APIRouter
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+# Commands not run here, by prefix, each with the reason and where it is covered instead.
+NOT_RUN = {
+    "make serve": "serves until stopped; tests/functional serve the same ini",
+    "make test": "is this test suite",
+    "make docs": "make test builds the docs",
+    "make bench": "timings, minutes long",
+    "make sample-config": "rewrites the sample in the tree; tests/test_sample_config.py checks it",
+    "curl ": "talks to the served API (tests/functional)",
+    "export OS_": "client settings for the served API (tests/functional/test_clients_served.py)",
+    ".venv/bin/openstack ": "talks to the served API (tests/functional/test_clients_served.py)",
+    ".venv/bin/apistack serve ": "serves until stopped (tests/functional, tests/keystone)",
+    "/tmp/apistack-env/bin/apistack serve ": "serves until stopped",
+    "python3 -m venv ": "a new environment for the install below",
+    "/tmp/apistack-env/bin/pip install ": "installs every dependency (minutes); "
+    "tests/test_packaging.py builds the sdist and wheel and checks what they hold",
+    ".venv/bin/pip wheel ": "tests/test_packaging.py builds the wheel",
+}
+BIN = ".venv/bin/"
 
 
 def readme_example() -> dict[str, Any]:
@@ -20,6 +43,22 @@ def readme_example() -> dict[str, Any]:
     namespace: dict[str, Any] = {"__name__": "readme_example"}
     exec(compile(blocks[0], str(README), "exec"), namespace)
     return namespace
+
+
+def readme_commands() -> list[str]:
+    """:returns: each command of the README's ``sh`` blocks, continuations joined, comments
+    dropped."""
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", README.read_text(), re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            command = re.sub(r"\s+#\s.*$", "", line).strip()
+            if command:
+                commands.append(" ".join(command.split()))
+    return commands
+
+
+def not_run_reason(command: str) -> str | None:
+    return next((why for prefix, why in NOT_RUN.items() if command.startswith(prefix)), None)
 
 
 def test_readme_controller_example_serves() -> None:
@@ -42,3 +81,25 @@ def test_readme_controller_example_serves() -> None:
     assert call("GET", "/servers/detail", **newer).json == {"servers": []}
     rebooted = call("POST", "/servers/abc/action", b'{"reboot": {"type": "SOFT"}}')
     assert (rebooted.status_int, rebooted.body) == (202, b"")
+
+
+def test_every_fenced_block_is_shell_python_or_ini() -> None:
+    """An untagged block would hide its commands from the test below."""
+    tags = re.findall(r"^```(\w*)\n.*?^```$", README.read_text(), re.S | re.M)
+    assert set(tags) <= {"sh", "python", "ini"}, tags
+
+
+def test_readme_commands_run_in_order(tmp_path: Path) -> None:
+    """Every command not in ``NOT_RUN`` runs, in README order, from the checkout, with this
+    interpreter's environment as ``.venv``; ``/etc/apistack`` is redirected to a temporary
+    directory (the commands are otherwise what a root user types)."""
+    runnable = [c for c in readme_commands() if not_run_reason(c) is None]
+    assert any(c.startswith(f"{BIN}apistack routes ") for c in runnable)
+    assert any(c.startswith("mkdir -p /etc/apistack") for c in runnable)
+    bin_dir = str(Path(sys.executable).parent) + "/"
+    for command in runnable:
+        shell = command.replace(BIN, bin_dir).replace("/etc/apistack", str(tmp_path / "etc"))
+        done = subprocess.run(shell, shell=True, cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+    copied = tmp_path / "etc" / "keystone_authtoken.conf"
+    assert copied.stat().st_mode & 0o777 == 0o600
