@@ -50,7 +50,9 @@ def cell(text: str) -> str:
 
 
 def literal(value: Any) -> str:
-    """:returns: a default value as inline literal text."""
+    """:returns: a default value as inline literal text, spelt as in an ini."""
+    if isinstance(value, bool):
+        value = str(value).lower()
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(item) for item in value)
     text = str(value)
