@@ -39,7 +39,9 @@ templates_path = ["_templates"]
 # is documented (and its docstrings checked) without editing this site.
 autosummary_generate = True
 autosummary_imported_members = False
-autodoc_default_options = {"members": True, "show-inheritance": True}
+# Members are what each module defines; a name it re-exports from another module (listed in
+# its __all__ for compatibility) is documented once, where it is defined.
+autodoc_default_options = {"members": True, "show-inheritance": True, "ignore-module-all": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import re
 from collections import defaultdict
 from importlib.metadata import distribution
 from typing import Any
@@ -23,6 +24,9 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 DISTRIBUTION = "apistack"
+
+#: the start of a field-list item (``:returns:``, ``:param name:``), not a role (``:func:`x```).
+FIELD = re.compile(r":\w[\w ]*:(\s|$)")
 
 
 def import_object(spec: str) -> Any:
@@ -187,13 +191,13 @@ def indent_field_continuations(
     ``inspect.cleandoc`` dedents the wrapped lines to column 0, which ends the field list;
     indenting them back keeps them in the field, as the author meant.
     """
-    if not lines or not lines[0].startswith(":"):
+    if not lines or not FIELD.match(lines[0]):
         return
     for index in range(1, len(lines)):
         line = lines[index]
         if not line.strip():
             return
-        if not line.startswith((":", " ")):
+        if not (line.startswith(" ") or FIELD.match(line)):
             lines[index] = "   " + line
 
 
