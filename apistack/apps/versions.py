@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from apistack.apps.version_config import VersionInfo, VersionsConfigError, parse_versions
+from apistack.environ import DEFAULT_SERVICE_TYPE, JSON_MEDIA_TYPE, LEGACY_V2_KEY
 from apistack.resource.faults import fault_for_exception
-from apistack.resource.negotiation import LEGACY_V2_KEY, VersionNegotiator
+from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import serialize_json, status_line
 from apistack.resource.versions import APISettings
@@ -91,7 +92,7 @@ def version_document(
             "min_version": info.min_version,
             "updated": info.updated,
             "links": links,
-            "media-types": [{"base": "application/json", "type": t} for t in info.media_types],
+            "media-types": [{"base": JSON_MEDIA_TYPE, "type": t} for t in info.media_types],
         }
     }
 
@@ -101,7 +102,7 @@ def _choice(info: VersionInfo, base: str, path: str) -> dict[str, Any]:
         "id": info.id,
         "status": info.status,
         "links": [{"rel": "self", "href": "/".join([base, info.path, path.strip("/")])}],
-        "media-types": [{"base": "application/json", "type": t} for t in info.media_types],
+        "media-types": [{"base": JSON_MEDIA_TYPE, "type": t} for t in info.media_types],
     }
 
 
@@ -127,7 +128,7 @@ class Versions:
         legacy_document: str | None = None,
         link_prefix: str | None = None,
         describedby: str | None = DEFAULT_DESCRIBEDBY,
-        service_type: str = "compute",
+        service_type: str = DEFAULT_SERVICE_TYPE,
         legacy_header: str | None = None,
     ) -> None:
         if mode not in _MODES:
@@ -193,7 +194,7 @@ def versions_factory(global_conf: dict[str, str], **local_conf: str) -> Versions
 
     :raises VersionsConfigError: naming the bad key.
     """
-    service_type = local_conf.get("service_type", "compute")
+    service_type = local_conf.get("service_type", DEFAULT_SERVICE_TYPE)
     versions = parse_versions(local_conf, _OPTIONS, service_type)
     describedby = local_conf.get("describedby", DEFAULT_DESCRIBEDBY).strip()
     link_prefix = local_conf.get("link_prefix") or global_conf.get("link_prefix")

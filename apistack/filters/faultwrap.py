@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import webob.exc
 
+from apistack.environ import REQUEST_ID_KEY, VERSION_HEADERS_KEY
 from apistack.filters.base import Filter, Option, request_uri
 from apistack.filters.exception_statuses import (
     DEFAULT_EXCEPTION_STATUSES,
@@ -41,11 +42,9 @@ from apistack.filters.exception_statuses import (
     exception_status_table,
     mapped_status,
 )
-from apistack.filters.request_id import REQUEST_ID_KEY
 from apistack.resource.faults import (
     DEFAULT_FAULT_NAME,
     FAULT_NAMES,
-    VERSION_HEADERS_KEY,
     Fault,
     fault_for_exception,
     fault_response,

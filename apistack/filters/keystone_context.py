@@ -14,15 +14,15 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from apistack.environ import DEFAULT_CONTEXT_KEY, REQUEST_ID_KEY
 from apistack.filters.base import Filter, Option
 from apistack.filters.context import (
     CONTEXT_OPTIONS,
     DEFAULT_CONTEXT_CLASS,
-    DEFAULT_CONTEXT_KEY,
     ContextBuilder,
     resolve_context_class,
 )
-from apistack.filters.request_id import REQUEST_ID_KEY, generate_request_id
+from apistack.filters.request_id import generate_request_id
 from apistack.resource.faults import fault_response
 
 if TYPE_CHECKING:

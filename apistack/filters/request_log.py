@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from apistack.environ import VERSION_KEY
 from apistack.filters.base import Filter, Option, request_uri
 from apistack.resource.faults import status_for_exception
-from apistack.resource.negotiation import VERSION_KEY
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo

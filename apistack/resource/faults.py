@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import webob
 import webob.exc
 
+from apistack.environ import VERSION_HEADERS_KEY
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
@@ -47,9 +49,6 @@ FAULT_NAMES: Mapping[int, str] = {
 }
 DEFAULT_FAULT_NAME = "computeFault"
 FAULT_CONTENT_TYPE = "application/json; charset=UTF-8"
-
-#: environ key: the ``(name, value)`` microversion headers every response of the request carries.
-VERSION_HEADERS_KEY = "openstack.api_version_headers"
 
 _RETRY_AFTER_STATUSES = frozenset({413, 429})
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import webob
 
+from apistack.environ import REQUEST_ID_KEY, ROUTING_ARGS_KEY, VERSION_HEADERS_KEY
 from apistack.resource.controller import (
     Controller,
     UnexpectedAPIError,
@@ -30,11 +31,11 @@ from apistack.resource.controller import (
     select_response_code,
 )
 from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
-from apistack.resource.faults import VERSION_HEADERS_KEY, Fault, fault_for_exception
+from apistack.resource.faults import Fault, fault_for_exception
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import ResponseObject, serialize_json, status_line
-from apistack.resource.versions import APISettings, APIVersionRequest
+from apistack.resource.versions import NULL_VERSION, APISettings, APIVersionRequest
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -43,7 +44,6 @@ __all__ = ["Resource"]
 
 LOG = logging.getLogger(__name__)
 
-_NULL_VERSION = APIVersionRequest()
 _BODY_METHODS = frozenset({"POST", "PUT"})
 _ROUTING_KEYS = ("controller", "format", "action")
 _BASE_NAMES = frozenset(dir(Controller))
@@ -128,7 +128,7 @@ class Resource:
             if self.negotiator is not None:
                 version = self.negotiator.negotiate(environ)
             else:
-                version = _NULL_VERSION
+                version = NULL_VERSION
             return self._dispatch(req, version, start_response)
         except Exception as exc:  # every error becomes a JSON fault; see _fault
             return self._fault(exc, req)(environ, start_response)
@@ -147,7 +147,7 @@ class Resource:
 
     def get_action_args(self, environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:
         """:returns: the routed action name and the path variables for the method."""
-        routing = environ.get("wsgiorg.routing_args")
+        routing = environ.get(ROUTING_ARGS_KEY)
         args = dict(routing[1]) if routing else {}
         for key in _ROUTING_KEYS[:2]:
             args.pop(key, None)
@@ -238,7 +238,7 @@ class Resource:
                 "Unhandled error in %s %s (request %s)",
                 req.method,
                 req.path_qs,
-                environ.get("openstack.request_id", "-"),
+                environ.get(REQUEST_ID_KEY, "-"),
                 exc_info=exc,
             )
             fault = Fault(500)

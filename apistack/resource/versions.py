@@ -11,8 +11,16 @@ from dataclasses import dataclass, field
 from functools import total_ordering
 from typing import Any, Literal
 
+from apistack.environ import (
+    DEFAULT_CONTEXT_KEY,
+    DEFAULT_SERVICE_TYPE,
+    JSON_MEDIA_TYPE,
+    vendor_media_type,
+)
+
 __all__ = [
     "DEFAULT_SUPPORT_TEXT",
+    "NULL_VERSION",
     "APISettings",
     "APIVersionRequest",
     "InvalidAPIVersionString",
@@ -114,6 +122,10 @@ class APIVersionRequest:
         return f"{self.major}.{self.minor}"
 
 
+#: "no version": what an unversioned API's requests run at, and an unset bound.
+NULL_VERSION = APIVersionRequest()
+
+
 def _version(value: str | APIVersionRequest | None) -> APIVersionRequest:
     if isinstance(value, APIVersionRequest):
         return value
@@ -138,22 +150,22 @@ class APISettings:
     :param response_validation: ``warn``, ``error`` or ``ignore`` for response schemas.
     """
 
-    service_type: str = "compute"
+    service_type: str = DEFAULT_SERVICE_TYPE
     min_version: APIVersionRequest | None = None
     max_version: APIVersionRequest | None = None
     legacy_header: str | None = None
-    context_key: str = "openstack.context"
+    context_key: str = DEFAULT_CONTEXT_KEY
     support_text: str = DEFAULT_SUPPORT_TEXT
     response_validation: Literal["warn", "error", "ignore"] = "warn"
     media_types: tuple[str, ...] = field(init=False)
 
     def __init__(
         self,
-        service_type: str = "compute",
+        service_type: str = DEFAULT_SERVICE_TYPE,
         min_version: str | APIVersionRequest | None = None,
         max_version: str | APIVersionRequest | None = None,
         legacy_header: str | None = None,
-        context_key: str = "openstack.context",
+        context_key: str = DEFAULT_CONTEXT_KEY,
         support_text: str = DEFAULT_SUPPORT_TEXT,
         response_validation: Literal["warn", "error", "ignore"] = "warn",
     ) -> None:
@@ -175,7 +187,7 @@ class APISettings:
             "context_key": context_key,
             "support_text": support_text,
             "response_validation": response_validation,
-            "media_types": ("application/json", f"application/vnd.openstack.{service_type}+json"),
+            "media_types": (JSON_MEDIA_TYPE, vendor_media_type(service_type)),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import webob
 
+from apistack.environ import ROUTING_ARGS_KEY
 from apistack.resource.faults import fault_response
 from apistack.router.mapper import Declaration, ProjectMapper, RouteEntry
 from apistack.router.matcher import RouteMatcher
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ROUTING_ARGS_KEY", "Router"]
 
-ROUTING_ARGS_KEY = "wsgiorg.routing_args"
 _REDIRECT_HEADERS = [("Content-Type", "text/plain; charset=utf8"), ("Content-Length", "0")]
 
 

@@ -34,7 +34,7 @@ from apistack.resource.validation.schemas import (
     check_open_objects,
     describe,
 )
-from apistack.resource.versions import APIVersionRequest
+from apistack.resource.versions import NULL_VERSION, APIVersionRequest
 
 __all__ = [
     "BODY_SCHEMAS",
@@ -55,8 +55,6 @@ BODY_SCHEMAS = "request_body_schemas"
 QUERY_SCHEMAS = "request_query_schemas"
 RESPONSE_SCHEMAS = "response_body_schemas"
 
-_NULL_VERSION = APIVersionRequest()
-
 
 class ResponseValidationError(UnexpectedAPIError):
     """A response broke its schema in ``error`` mode: a server bug, so a generic 500."""
@@ -76,7 +74,7 @@ def _request(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 def _select(entry: VersionedSchema, req: Any) -> Any:
     version = getattr(req, "api_version_request", None)
     if not isinstance(version, APIVersionRequest):
-        version = _NULL_VERSION
+        version = NULL_VERSION
     is_legacy = getattr(req, "is_legacy_v2", None)
     return entry.select(version, bool(is_legacy()) if callable(is_legacy) else False)
 

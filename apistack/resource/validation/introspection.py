@@ -17,7 +17,7 @@ from typing import Any
 from apistack.resource.controller import VersionedMethod
 from apistack.resource.validation.decorators import BODY_SCHEMAS, QUERY_SCHEMAS, RESPONSE_SCHEMAS
 from apistack.resource.validation.schemas import VersionedSchema
-from apistack.resource.versions import APIVersionRequest
+from apistack.resource.versions import NULL_VERSION, APIVersionRequest
 
 __all__ = ["MethodSchemas", "SchemaRange", "list_route_schemas"]
 
@@ -72,7 +72,7 @@ def _implementations(
     """The functions behind ``controller.<name>``, each with its ``@api_version`` range."""
     impls: tuple[VersionedMethod, ...] = getattr(controller, "versioned_methods", {}).get(name, ())
     if impls:
-        ordered = sorted(impls, key=lambda impl: impl.min_version or APIVersionRequest())
+        ordered = sorted(impls, key=lambda impl: impl.min_version or NULL_VERSION)
         for impl in ordered:
             yield impl.func, impl.min_version, impl.max_version
         return

@@ -1,0 +1,63 @@
+"""The WSGI environ keys every room shares, and the service defaults they start from.
+
+A request carries its state on the environ, so outer filters (``request_log``, ``faultwrap``)
+see what inner apps (the router, ``Resource``) decided. The keys live here, beside
+``filters/``, ``router/`` and ``resource/``, so no room imports another's constants and none
+writes a key as a literal. Nothing here imports the rest of apistack.
+
+The null microversion (``NULL_VERSION``) is an ``APIVersionRequest`` and lives beside that
+class in ``apistack.resource.versions``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BEST_CONTENT_TYPE_KEY",
+    "DEFAULT_CONTEXT_KEY",
+    "DEFAULT_SERVICE_TYPE",
+    "GLOBAL_REQUEST_ID_KEY",
+    "JSON_MEDIA_TYPE",
+    "LEGACY_V2_KEY",
+    "REQUEST_ID_KEY",
+    "ROUTING_ARGS_KEY",
+    "STANDARD_VERSION_HEADER",
+    "VERSION_HEADERS_KEY",
+    "VERSION_KEY",
+    "environ_header_key",
+    "vendor_media_type",
+]
+
+#: this request's id, ``req-<uuid4>`` (oslo.middleware's ``ENV_REQUEST_ID``).
+REQUEST_ID_KEY = "openstack.request_id"
+#: the caller's ``X-OpenStack-Request-ID`` when valid (oslo.middleware's ``GLOBAL_REQ_ID``).
+GLOBAL_REQUEST_ID_KEY = "openstack.global_request_id"
+#: the negotiated ``APIVersionRequest`` of the request.
+VERSION_KEY = "openstack.api_version"
+#: the ``(name, value)`` microversion headers every response of the request carries.
+VERSION_HEADERS_KEY = "openstack.api_version_headers"
+#: True for requests through the legacy ``/v2`` wrapper.
+LEGACY_V2_KEY = "openstack.legacy_v2"
+#: the negotiated response media type, cached per request.
+BEST_CONTENT_TYPE_KEY = "openstack.best_content_type"
+#: the router's match, ``((), {"controller": ..., "action": ..., <path variables>})``.
+ROUTING_ARGS_KEY = "wsgiorg.routing_args"
+#: where the auth filters put the request context unless told otherwise (nova: ``nova.context``).
+DEFAULT_CONTEXT_KEY = "openstack.context"
+
+#: the service type an API is for unless told otherwise (nova's).
+DEFAULT_SERVICE_TYPE = "compute"
+#: the microversion header of every OpenStack service.
+STANDARD_VERSION_HEADER = "OpenStack-API-Version"
+#: the plain JSON media type, always accepted and served.
+JSON_MEDIA_TYPE = "application/json"
+
+
+def vendor_media_type(service_type: str = DEFAULT_SERVICE_TYPE) -> str:
+    """:param service_type: the service's type (``compute``, ``volume``...).
+    :returns: its vendor JSON media type, ``application/vnd.openstack.<service_type>+json``."""
+    return f"application/vnd.openstack.{service_type}+json"
+
+
+def environ_header_key(header: str) -> str:
+    """:returns: the CGI environ key of an HTTP header (``X-Foo`` -> ``HTTP_X_FOO``)."""
+    return "HTTP_" + header.upper().replace("-", "_")
