@@ -3,7 +3,8 @@
 A request carries its state on the environ, so outer filters (``request_log``, ``faultwrap``)
 see what inner apps (the router, ``Resource``) decided. The keys live here, beside
 ``filters/``, ``router/`` and ``resource/``, so no room imports another's constants and none
-writes a key as a literal. Nothing here imports the rest of apistack.
+writes a key as a literal. It also owns ``request_uri``, the log-safe URI every layer that
+logs a request writes. Nothing here imports the rest of apistack.
 
 The null microversion (``NULL_VERSION``) is an ``APIVersionRequest`` and lives beside that
 class in ``apistack.resource.versions``.
@@ -11,10 +12,17 @@ class in ``apistack.resource.versions``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
 __all__ = [
     "BEST_CONTENT_TYPE_KEY",
     "DEFAULT_CONTEXT_KEY",
     "DEFAULT_SERVICE_TYPE",
+    "ERROR_TABLE_KEY",
     "GLOBAL_REQUEST_ID_KEY",
     "JSON_MEDIA_TYPE",
     "LEGACY_V2_KEY",
@@ -24,6 +32,8 @@ __all__ = [
     "VERSION_HEADERS_KEY",
     "VERSION_KEY",
     "environ_header_key",
+    "quote_path",
+    "request_uri",
     "vendor_media_type",
 ]
 
@@ -41,6 +51,8 @@ LEGACY_V2_KEY = "openstack.legacy_v2"
 BEST_CONTENT_TYPE_KEY = "openstack.best_content_type"
 #: the router's match, ``((), {"controller": ..., "action": ..., <path variables>})``.
 ROUTING_ARGS_KEY = "wsgiorg.routing_args"
+#: the ``apistack.errors.ErrorTable`` of the ``faultwrap`` around the request.
+ERROR_TABLE_KEY = "apistack.error_table"
 #: where the auth filters put the request context unless told otherwise (nova: ``nova.context``).
 DEFAULT_CONTEXT_KEY = "openstack.context"
 
@@ -61,3 +73,35 @@ def vendor_media_type(service_type: str = DEFAULT_SERVICE_TYPE) -> str:
 def environ_header_key(header: str) -> str:
     """:returns: the CGI environ key of an HTTP header (``X-Foo`` -> ``HTTP_X_FOO``)."""
     return "HTTP_" + header.upper().replace("-", "_")
+
+
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?%[]"
+
+
+def _printable_ascii(text: str) -> bool:
+    return text.isascii() and text.isprintable() and " " not in text
+
+
+def quote_path(path: str) -> str:
+    """:returns: a WSGI (decoded, latin-1) path quoted back into printable ASCII."""
+    return quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE)
+
+
+def request_uri(environ: WSGIEnvironment) -> str:
+    """The request's URI as sent, safe to log: ``SCRIPT_NAME + PATH_INFO [+ '?' + QUERY]``.
+
+    The server has already decoded ``%XX`` in the path, so the path is re-quoted: a client's
+    ``%0A`` must not become a new line in a log, and non-UTF-8 bytes are kept as ``%XX``.
+
+    :returns: the URI, with only printable ASCII characters.
+    """
+    path: str = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if not _printable_ascii(path) or "%" in path or "?" in path or "#" in path:
+        path = quote_path(path)
+    query: str | None = environ.get("QUERY_STRING")
+    if not query:
+        return path
+    if not _printable_ascii(query):
+        query = quote(query.encode("latin-1", "replace"), safe=_QUERY_SAFE)
+    return f"{path}?{query}"

@@ -30,7 +30,7 @@ from apistack.environ import (
     JSON_MEDIA_TYPE,
     vendor_media_type,
 )
-from apistack.resource.faults import fault_response
+from apistack.faults import fault_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

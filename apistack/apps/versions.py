@@ -19,13 +19,14 @@ Two modes, as nova mounts two apps:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from apistack.apps.version_config import VersionInfo, VersionsConfigError, parse_versions
 from apistack.environ import DEFAULT_SERVICE_TYPE, JSON_MEDIA_TYPE, LEGACY_V2_KEY
-from apistack.resource.faults import fault_for_exception
+from apistack.errors import error_table
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import serialize_json, status_line
@@ -33,6 +34,8 @@ from apistack.resource.versions import APISettings
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+LOG = logging.getLogger(__name__)
 
 __all__ = [
     "Versions",
@@ -159,8 +162,9 @@ class Versions:
         req = Request(environ)
         try:
             code, body, headers = self._answer(req)
-        except Exception as exc:  # the negotiator's 400/406; a JSON fault, like the API
-            return fault_for_exception(exc).response_for(environ)(environ, start_response)
+        except Exception as exc:  # the negotiator's 400/406, or a bug: a JSON fault either way
+            fault = error_table(environ).answer(LOG, environ, exc)
+            return fault.response_for(environ)(environ, start_response)
         payload = serialize_json(body)
         content_type = req.best_match_content_type(self.service_type)
         response_headers = [("Content-Type", content_type), ("Content-Length", str(len(payload)))]

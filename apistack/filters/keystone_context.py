@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from apistack.environ import DEFAULT_CONTEXT_KEY, REQUEST_ID_KEY
+from apistack.faults import fault_response
 from apistack.filters.base import Filter, Option
 from apistack.filters.context import (
     CONTEXT_OPTIONS,
@@ -23,7 +24,6 @@ from apistack.filters.context import (
     resolve_context_class,
 )
 from apistack.filters.request_id import generate_request_id
-from apistack.resource.faults import fault_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

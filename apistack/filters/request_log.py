@@ -4,7 +4,8 @@
 for successes, faults and exceptions (which are logged, then re-raised). Two deliberate changes
 from nova: the URI is captured before the app runs, so query parameters that validation strips
 from ``req.GET`` still show as sent, and it is re-quoted, so a decoded ``%0A`` cannot forge a
-log line. An exception is logged with the status the fault wrapper will answer, not always 500.
+log line. An exception is logged with the status the fault wrapper will answer (both ask the
+``apistack.errors`` table faultwrap put on the environ), not always 500.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from apistack.environ import VERSION_KEY
-from apistack.filters.base import Filter, Option, request_uri
-from apistack.resource.faults import status_for_exception
+from apistack.environ import VERSION_KEY, request_uri
+from apistack.errors import error_table
+from apistack.filters.base import Filter, Option
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -64,7 +65,7 @@ class RequestLog(Filter):
                 # The app answers lazily; as WebOb's get_response does, run it to the status.
                 body = _materialize(body)
         except Exception as exc:
-            self._log(environ, uri, str(status_for_exception(exc)), "0", start)
+            self._log(environ, uri, str(error_table(environ).status(exc)), "0", start)
             raise
         status, length = answer or ("500", "0")
         self._log(environ, uri, status, length, start)

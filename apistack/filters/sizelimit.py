@@ -14,8 +14,8 @@ from typing import IO, TYPE_CHECKING
 
 from oslo_middleware import sizelimit as oslo_sizelimit
 
+from apistack.faults import Fault, fault_response
 from apistack.filters.base import Filter, Option
-from apistack.resource.faults import Fault, fault_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

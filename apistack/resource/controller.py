@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -46,8 +45,6 @@ __all__ = [
     "response",
     "select_response_code",
 ]
-
-LOG = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -177,8 +174,10 @@ def expected_errors(
                     raise
                 if isinstance(exc, NotSupported):
                     raise Fault(400, exc.message) from exc
-                LOG.exception("Unexpected exception in API method %s", func.__qualname__)
-                raise UnexpectedAPIError() from exc
+                # Logged once, by the Resource that answers it (with the request id).
+                raise UnexpectedAPIError(
+                    f"Unexpected exception in API method {func.__qualname__}"
+                ) from exc
 
         return cast(F, wrapped)
 

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import webob
 
-from apistack.environ import REQUEST_ID_KEY, ROUTING_ARGS_KEY, VERSION_HEADERS_KEY
+from apistack.environ import ROUTING_ARGS_KEY, VERSION_HEADERS_KEY
+from apistack.errors import error_table
+from apistack.faults import Fault
 from apistack.resource.controller import (
     Controller,
     UnexpectedAPIError,
@@ -31,7 +33,6 @@ from apistack.resource.controller import (
     select_response_code,
 )
 from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
-from apistack.resource.faults import Fault, fault_for_exception
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import ResponseObject, serialize_json, status_line
@@ -229,19 +230,9 @@ class Resource:
 
     def _fault(self, exc: Exception, req: Request) -> webob.Response:
         environ = req.environ
+        fault = error_table(environ).answer(LOG, environ, exc)
         if isinstance(exc, UnexpectedAPIError):
             fault = Fault(500, f"Unexpected API Error. {self.settings.support_text}")
-        elif isinstance(exc, webob.exc.HTTPException) or hasattr(exc, "code"):
-            fault = fault_for_exception(exc)
-        else:
-            LOG.error(
-                "Unhandled error in %s %s (request %s)",
-                req.method,
-                req.path_qs,
-                environ.get(REQUEST_ID_KEY, "-"),
-                exc_info=exc,
-            )
-            fault = Fault(500)
         return fault.response_for(environ)
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import webob
 
 from apistack.environ import ROUTING_ARGS_KEY
-from apistack.resource.faults import fault_response
+from apistack.faults import fault_response
 from apistack.router.mapper import Declaration, ProjectMapper, RouteEntry
 from apistack.router.matcher import RouteMatcher
 

@@ -253,8 +253,9 @@ def response_body_schema(
                 if mode != "error":
                     LOG.warning("Response of %s breaks its schema: %s", owner, exc.message)
                     return result
-                LOG.error("Response of %s breaks its schema: %s", owner, exc.message)
-                raise ResponseValidationError() from exc
+                # Logged once, by the Resource that answers the 500.
+                reason = f"Response of {owner} breaks its schema: {exc.message}"
+                raise ResponseValidationError(reason) from exc
             return result
 
         setattr(wrapper, RESPONSE_SCHEMAS, schemas)
