@@ -24,7 +24,7 @@ from typing import Any, TypeVar, cast
 import jsonschema.exceptions
 import webob
 
-from apistack.resource.controller import UnexpectedAPIError
+from apistack.resource.decorators import VERSIONED_ATTR, UnexpectedAPIError
 from apistack.resource.exceptions import ValidationError
 from apistack.resource.results import ResponseObject, serialize_json
 from apistack.resource.validation.schemas import (
@@ -34,7 +34,7 @@ from apistack.resource.validation.schemas import (
     check_open_objects,
     describe,
 )
-from apistack.resource.versions import NULL_VERSION, APIVersionRequest
+from apistack.resource.versions import as_version, request_argument, version_bound
 
 __all__ = [
     "BODY_SCHEMAS",
@@ -60,21 +60,8 @@ class ResponseValidationError(UnexpectedAPIError):
     """A response broke its schema in ``error`` mode: a server bug, so a generic 500."""
 
 
-def _bound(value: str | None) -> APIVersionRequest | None:
-    return APIVersionRequest(value) if value else None
-
-
-def _request(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    req = kwargs.get("req")
-    if req is None and len(args) > 1:
-        req = args[1]
-    return req
-
-
 def _select(entry: VersionedSchema, req: Any) -> Any:
-    version = getattr(req, "api_version_request", None)
-    if not isinstance(version, APIVersionRequest):
-        version = NULL_VERSION
+    version = as_version(getattr(req, "api_version_request", None))
     is_legacy = getattr(req, "is_legacy_v2", None)
     return entry.select(version, bool(is_legacy()) if callable(is_legacy) else False)
 
@@ -90,12 +77,12 @@ def _register(
     relax_legacy: bool = True,
 ) -> tuple[VersionedSchema, tuple[VersionedSchema, ...]]:
     owner = getattr(func, "__qualname__", repr(func))
-    if hasattr(func, "min_version") and hasattr(func, "max_version"):
+    if hasattr(func, VERSIONED_ATTR):
         raise SchemaDefinitionError(
             f"{owner}: @{kind} is applied above @api_version, which would drop it; "
             "put @api_version above the schema decorators"
         )
-    low, high = _bound(bounds[0]), _bound(bounds[1])
+    low, high = version_bound(bounds[0]), version_bound(bounds[1])
     try:
         entry = VersionedSchema.build(body, low, high, is_body=is_body, relax_legacy=relax_legacy)
     except (re.error, jsonschema.exceptions.SchemaError) as exc:
@@ -123,7 +110,7 @@ def schema(
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            validator = _select(entry, _request(args, kwargs))
+            validator = _select(entry, request_argument(args, kwargs))
             if validator is not None:
                 validator.validate(kwargs.get("body"))
             return func(*args, **kwargs)
@@ -179,7 +166,7 @@ def query_schema(
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            req = _request(args, kwargs)
+            req = request_argument(args, kwargs)
             try:
                 query = req.GET.dict_of_lists()
             except UnicodeDecodeError:
@@ -242,7 +229,7 @@ def response_body_schema(
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             result = func(*args, **kwargs)
-            req = _request(args, kwargs)
+            req = request_argument(args, kwargs)
             mode = _response_mode(req)
             validator = None if mode == "ignore" else _select(entry, req)
             if validator is None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apistack.resource.controller import VersionedMethod
+from apistack.resource.decorators import VersionedMethod
 from apistack.resource.validation.decorators import BODY_SCHEMAS, QUERY_SCHEMAS, RESPONSE_SCHEMAS
 from apistack.resource.validation.schemas import VersionedSchema
 from apistack.resource.versions import NULL_VERSION, APIVersionRequest

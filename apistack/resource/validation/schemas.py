@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 import jsonschema.exceptions
 
-from apistack.resource.controller import ControllerDefinitionError
+from apistack.resource.decorators import ControllerDefinitionError
 from apistack.resource.validation.validators import SchemaValidator, validator_for
 from apistack.resource.versions import NULL_VERSION, APIVersionRequest
 
