@@ -42,8 +42,13 @@ from apistack.resource.versions import (
 )
 
 __all__ = [
+    "BODY_SCHEMAS",
+    "EXPECTED_ERRORS_ATTR",
+    "QUERY_SCHEMAS",
+    "RESPONSE_SCHEMAS",
     "VERSIONED_ATTR",
     "ControllerDefinitionError",
+    "ExpectedErrors",
     "ResponseCode",
     "UnexpectedAPIError",
     "VersionedMethod",
@@ -152,6 +157,22 @@ def select_response_code(func: Callable[..., Any], version: APIVersionRequest) -
 
 
 _PASS_THROUGH = (Forbidden, Unauthorized, ValidationError)
+#: attribute names holding a method's ``VersionedSchema`` tuples (nova's names), set by the
+#: schema decorators of ``apistack.resource.validation`` and read by ``apistack.introspect``.
+BODY_SCHEMAS = "request_body_schemas"
+QUERY_SCHEMAS = "request_query_schemas"
+RESPONSE_SCHEMAS = "response_body_schemas"
+#: the attribute ``@expected_errors`` records its declarations in (outermost last).
+EXPECTED_ERRORS_ATTR = "wsgi_expected_errors"
+
+
+@dataclass(frozen=True)
+class ExpectedErrors:
+    """One ``@expected_errors`` declaration: the HTTP errors listed for a version range."""
+
+    codes: frozenset[int]
+    min_version: APIVersionRequest | None
+    max_version: APIVersionRequest | None
 
 
 def expected_errors(
@@ -189,6 +210,10 @@ def expected_errors(
                     f"Unexpected exception in API method {func.__qualname__}"
                 ) from exc
 
+        declared = ExpectedErrors(listed, low, high)
+        setattr(
+            wrapped, EXPECTED_ERRORS_ATTR, (*getattr(func, EXPECTED_ERRORS_ATTR, ()), declared)
+        )
         return cast(F, wrapped)
 
     return decorator

@@ -17,6 +17,7 @@ walks it. The router then:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import webob
@@ -45,7 +46,9 @@ class Router:
         declarations = mapper.declarations if isinstance(mapper, ProjectMapper) else mapper
         self.matcher = RouteMatcher(declarations)
         self.route_table: tuple[RouteEntry, ...] = tuple(
-            route.entry for route in self.matcher.routes if not route.declaration.project_twin
+            replace(route.entry, variables=route.template.variables())
+            for route in self.matcher.routes
+            if not route.declaration.project_twin
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
