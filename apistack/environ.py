@@ -1,10 +1,11 @@
-"""The WSGI environ keys every room shares, and the service defaults they start from.
+"""The WSGI vocabulary every room shares: environ keys, service defaults, three helpers.
 
 A request carries its state on the environ, so outer filters (``request_log``, ``faultwrap``)
 see what inner apps (the router, ``Resource``) decided. The keys live here, beside
 ``filters/``, ``router/`` and ``resource/``, so no room imports another's constants and none
-writes a key as a literal. It also owns ``request_uri``, the log-safe URI every layer that
-logs a request writes. Nothing here imports the rest of apistack.
+writes a key as a literal. It also owns the plain-WSGI helpers more than one room needs:
+``request_uri`` (the log-safe URI), ``status_line`` and ``drain_and_close``. Nothing here
+imports the rest of apistack.
 
 The null microversion (``NULL_VERSION``) is an ``APIVersionRequest`` and lives beside that
 class in ``apistack.resource.versions``.
@@ -12,6 +13,8 @@ class in ``apistack.resource.versions``.
 
 from __future__ import annotations
 
+import http
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -31,9 +34,11 @@ __all__ = [
     "STANDARD_VERSION_HEADER",
     "VERSION_HEADERS_KEY",
     "VERSION_KEY",
+    "drain_and_close",
     "environ_header_key",
     "quote_path",
     "request_uri",
+    "status_line",
     "vendor_media_type",
 ]
 
@@ -105,3 +110,30 @@ def request_uri(environ: WSGIEnvironment) -> str:
     if not _printable_ascii(query):
         query = quote(query.encode("latin-1", "replace"), safe=_QUERY_SAFE)
     return f"{path}?{query}"
+
+
+_STATUS_LINES: dict[int, str] = {
+    status.value: f"{status.value} {status.phrase}" for status in http.HTTPStatus
+}
+
+
+def status_line(code: int) -> str:
+    """:returns: the WSGI status line for ``code`` (``"202 Accepted"``)."""
+    line = _STATUS_LINES.get(code)
+    return line if line is not None else f"{code} Unknown"
+
+
+def drain_and_close(body: Iterable[bytes]) -> list[bytes]:
+    """Run a WSGI body to its end and close it, as PEP 3333 asks of whoever consumes it.
+
+    A lazy app calls ``start_response`` only once its body is iterated, so a middleware that
+    needs the status (or drops the body, for ``HEAD``) drains it rather than dropping it.
+
+    :returns: the body's chunks.
+    """
+    try:
+        return list(body)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 import webob
 import webob.exc
 
-from apistack.environ import VERSION_HEADERS_KEY
+from apistack.environ import VERSION_HEADERS_KEY, status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 __all__ = [
+    "BODY_HEADERS",
     "FAULT_CONTENT_TYPE",
     "FAULT_NAMES",
     "VERSION_HEADERS_KEY",
@@ -55,6 +56,8 @@ DEFAULT_FAULT_NAME = "computeFault"
 FAULT_CONTENT_TYPE = "application/json; charset=UTF-8"
 
 _RETRY_AFTER_STATUSES = frozenset({413, 429})
+#: headers that describe a body: a fault's own replace any given with it.
+BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
 
 
 def default_message(code: int) -> str:
@@ -63,12 +66,6 @@ def default_message(code: int) -> str:
     if cls is None or not issubclass(cls, webob.exc.HTTPError):
         cls = webob.exc.HTTPInternalServerError
     return str(cls.explanation)
-
-
-def _status_line(code: int) -> str:
-    cls = webob.exc.status_map.get(code)
-    title = cls.title if cls is not None else "Unknown Error"
-    return f"{code} {title}"
 
 
 def fault_response(
@@ -97,11 +94,12 @@ def fault_response(
                 detail["retryAfter"] = str(value)
     body = json.dumps({FAULT_NAMES.get(code, DEFAULT_FAULT_NAME): detail}).encode()
     headerlist = [("Content-Type", FAULT_CONTENT_TYPE), ("Content-Length", str(len(body)))]
-    skip = {"content-type", "content-length"}
-    headerlist.extend((name, str(value)) for name, value in pairs if name.lower() not in skip)
+    headerlist.extend(
+        (name, str(value)) for name, value in pairs if name.lower() not in BODY_HEADERS
+    )
     if environ is not None:
         headerlist.extend(environ.get(VERSION_HEADERS_KEY, ()))
-    return webob.Response(body=body, status=_status_line(code), headerlist=headerlist)
+    return webob.Response(body=body, status=status_line(code), headerlist=headerlist)
 
 
 class Fault(webob.exc.HTTPException):
@@ -147,9 +145,6 @@ class Fault(webob.exc.HTTPException):
         return self.response_for(environ)(environ, start_response)
 
 
-_HOP_HEADERS = frozenset({"content-type", "content-length"})
-
-
 def _exception_headers(exc: BaseException) -> dict[str, str]:
     """The headers an exception asks to be sent: webob's ``headers`` or a mapping attribute."""
     raw = getattr(exc, "headers", None)
@@ -159,7 +154,7 @@ def _exception_headers(exc: BaseException) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in items:
         # A webob HTTPException's own Content-Type/Length describe its text body, not ours.
-        if isinstance(exc, webob.exc.HTTPException) and name.lower() in _HOP_HEADERS:
+        if isinstance(exc, webob.exc.HTTPException) and name.lower() in BODY_HEADERS:
             continue
         out[str(name)] = str(value)
     return out

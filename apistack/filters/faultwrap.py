@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import webob.exc
 
-from apistack.environ import ERROR_TABLE_KEY, VERSION_HEADERS_KEY
+from apistack.environ import ERROR_TABLE_KEY, VERSION_HEADERS_KEY, drain_and_close
 from apistack.errors import (
     DEFAULT_EXCEPTION_STATUSES,
     ErrorTable,
@@ -42,7 +42,7 @@ from apistack.errors import (
     exception_status_table,
     mapped_status,
 )
-from apistack.faults import DEFAULT_FAULT_NAME, FAULT_NAMES, Fault, fault_response
+from apistack.faults import BODY_HEADERS, DEFAULT_FAULT_NAME, FAULT_NAMES, Fault, fault_response
 from apistack.filters.base import Filter, Option
 
 if TYPE_CHECKING:
@@ -59,8 +59,6 @@ __all__ = [
 ]
 
 LOG = logging.getLogger(__name__)
-
-_REPLACED_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
 
 
 def fault_for_escaped_exception(
@@ -129,15 +127,6 @@ class _HeldStart:
         return self.start_response(status, headers, exc_info)
 
 
-def _drain(result: Iterable[bytes], written: list[bytes]) -> bytes:
-    try:
-        return b"".join([*written, *result])
-    finally:
-        close = getattr(result, "close", None)
-        if close is not None:
-            close()
-
-
 class FaultWrap(Filter):
     """Answers a JSON fault for every exception and every non-fault error response.
 
@@ -191,7 +180,7 @@ class FaultWrap(Filter):
                 start.hold_errors = False  # a lazy app starts while its body is iterated
                 return result
             status, headers = start.held
-            body = _drain(result, start.written)
+            body = b"".join([*start.written, *drain_and_close(result)])
         except Exception as exc:
             return self._answer_exception(environ, start_response, exc, start.started)
         code = int(status.split(None, 1)[0])
@@ -222,6 +211,6 @@ class FaultWrap(Filter):
         environ: WSGIEnvironment, code: int, headers: list[tuple[str, str]], body: bytes
     ) -> webob.Response:
         versioned = {name.lower() for name, _ in environ.get(VERSION_HEADERS_KEY, ())}
-        skip = _REPLACED_HEADERS | versioned
+        skip = BODY_HEADERS | versioned
         kept = [(name, value) for name, value in headers if name.lower() not in skip]
         return fault_response(code, _client_message(body, code), kept, environ)

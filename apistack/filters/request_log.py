@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from apistack.environ import VERSION_KEY, request_uri
+from apistack.environ import VERSION_KEY, drain_and_close, request_uri
 from apistack.errors import error_table
 from apistack.filters.base import Filter, Option
 
@@ -63,7 +63,7 @@ class RequestLog(Filter):
             body = self.application(environ, record_status)
             if not answer:
                 # The app answers lazily; as WebOb's get_response does, run it to the status.
-                body = _materialize(body)
+                body = drain_and_close(body)
         except Exception as exc:
             self._log(environ, uri, str(error_table(environ).status(exc)), "0", start)
             raise
@@ -100,12 +100,3 @@ def _content_length(headers: list[tuple[str, str]]) -> str:
         if name.lower() == "content-length":
             return value
     return "-"
-
-
-def _materialize(body: Iterable[bytes]) -> list[bytes]:
-    try:
-        return list(body)
-    finally:
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 from oslo_middleware import sizelimit as oslo_sizelimit
 
-from apistack.faults import Fault, fault_response
+from apistack.faults import Fault
 from apistack.filters.base import Filter, Option
 
 if TYPE_CHECKING:
@@ -113,9 +113,9 @@ class SizeLimit(Filter):
             except ValueError:
                 declared = -1
             if declared < 0:
-                return self._fault(environ, start_response, 400, "Invalid Content-Length.")
+                return Fault(400, "Invalid Content-Length.")(environ, start_response)
             if declared > limit:
-                return self._fault(environ, start_response, 413, too_large_message(limit))
+                return Fault(413, too_large_message(limit))(environ, start_response)
             return self.application(environ, start_response)
         body: IO[bytes] | None = environ.get("wsgi.input")
         if body is not None:
@@ -124,9 +124,3 @@ class SizeLimit(Filter):
             return self.application(environ, start_response)
         except BodyTooLarge as exc:
             return exc(environ, start_response)
-
-    @staticmethod
-    def _fault(
-        environ: WSGIEnvironment, start_response: StartResponse, code: int, message: str | None
-    ) -> Iterable[bytes]:
-        return fault_response(code, message, environ=environ)(environ, start_response)

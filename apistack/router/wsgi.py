@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import webob
 
-from apistack.environ import ROUTING_ARGS_KEY
+from apistack.environ import ROUTING_ARGS_KEY, drain_and_close
 from apistack.faults import fault_response
 from apistack.router.mapper import Declaration, ProjectMapper, RouteEntry
 from apistack.router.matcher import RouteMatcher
@@ -67,7 +67,8 @@ class Router:
         app = entry.app
         assert app is not None  # only redirects have no app
         if method == "HEAD" and entry.method != "HEAD":
-            return _without_body(app(environ, start_response))
+            drain_and_close(app(environ, start_response))  # a lazy app starts when iterated
+            return []
         return app(environ, start_response)
 
     def _miss(self, environ: WSGIEnvironment, method: str) -> webob.Response:
@@ -80,15 +81,3 @@ class Router:
             [("Allow", ", ".join(allowed))],
             environ,
         )
-
-
-def _without_body(body: Iterable[bytes]) -> Iterable[bytes]:
-    # Drain rather than drop: a lazy app calls start_response only when iterated.
-    try:
-        for _chunk in body:
-            pass
-    finally:
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()
-    return []
