@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from oslo_config import cfg
 from oslo_middleware import request_id as oslo_request_id
 
 from apistack.environ import GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
@@ -73,6 +74,10 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
         *,
         compat_headers: Sequence[str] = DEFAULT_COMPAT_HEADERS,
     ) -> None:
+        # oslo's constructor too, with a ConfigOpts of the filter's own (never the global
+        # CONF), so the inherited oslo methods work: _conf_get, set_global_req_id,
+        # process_request/process_response.
+        oslo_request_id.RequestId.__init__(self, application, cfg.ConfigOpts())
         Filter.__init__(self, application)
         self.compat_headers = [name.lower() for name in compat_headers]
         names = [oslo_request_id.HTTP_RESP_HEADER_REQUEST_ID, *self.compat_headers]
