@@ -8,12 +8,16 @@ with ``.controller``) and ``redirect_to``.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from typing import Any
 
 from apistack.apps.urlmap import URLMap
+from apistack.deploy import LoadError, load_app
 
-__all__ = ["find_routers", "route_rows", "version_range"]
+__all__ = ["add_arguments", "find_routers", "route_rows", "run", "version_range"]
+
+HELP = "print the route table: method, path, controller, action, versions"
 
 _WRAPPED_ATTRIBUTES = ("application", "app", "_app", "wrapped", "next_app")
 
@@ -75,3 +79,21 @@ def route_rows(app: Any) -> list[tuple[str, str, str, str, str]]:
     return [
         _row(mount, entry) for mount, router in find_routers(app) for entry in router.route_table
     ]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``routes`` has no options of its own."""
+
+
+def run(args: argparse.Namespace, global_conf: dict[str, str]) -> None:
+    """The command: print the route table, one aligned row per route.
+
+    :raises LoadError: when the app does not load or holds no router.
+    """
+    rows = route_rows(load_app(args.ini, args.name, global_conf))
+    if not rows:
+        raise LoadError(f"no router found in app {args.name!r} of {args.ini}")
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        cells = [*(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)), row[4]]
+        print("  ".join(cells).rstrip())
