@@ -37,7 +37,8 @@ def gunicorn_settings(options: ServeOptions, api: APIBinding) -> dict[str, Any]:
         "bind": f"[{api.host}]:{api.port}" if ":" in api.host else f"{api.host}:{api.port}",
         "workers": api.workers,
         "worker_class": WORKER_CLASSES.get(options.worker_class, options.worker_class),
-        "threads": options.threads,
+        # gunicorn quietly swaps a sync worker given threads for its own gthread.
+        "threads": 1 if options.worker_class == "sync" else options.threads,
         "keepalive": options.keepalive,
         "timeout": options.worker_timeout,
         "graceful_timeout": 5,
