@@ -27,6 +27,7 @@ from gunicorn.workers.gthread import ThreadWorker as _GThreadWorker  # type: ign
 from gunicorn.workers.sync import SyncWorker as _GSyncWorker  # type: ignore[import-untyped]
 
 from apistack.cmd.launcher import die_with_parent
+from apistack.deploy import logging_request_id
 from apistack.filters.request_id import generate_request_id
 from apistack.resource.faults import default_message, fault_response
 
@@ -80,18 +81,18 @@ class _FaultingWorker:
         """Answer an error gunicorn met itself with a JSON fault (gunicorn's answer is HTML)."""
         status = status_for_parse_error(exc)
         request_id = generate_request_id()
-        if status >= 500:
-            uri = getattr(req, "uri", None) or "(no URI read)"
-            LOG.error("[%s] error handling request %s", request_id, uri, exc_info=exc)
-            message = default_message(status)
-        else:
-            where = addr[0] if addr else "-"
-            LOG.warning("[%s] invalid request from %s: %s", request_id, where, exc)
-            message = str(exc) or default_message(status)
-        try:
-            client.sendall(fault_bytes(status, message, request_id))
-        except OSError:
-            LOG.debug("[%s] the client left before its fault was sent", request_id)
+        with logging_request_id(request_id):
+            if status >= 500:
+                uri = getattr(req, "uri", None) or "(no URI read)"
+                LOG.error("error handling request %s", uri, exc_info=exc)
+                message = default_message(status)
+            else:
+                LOG.warning("invalid request from %s: %s", addr[0] if addr else "-", exc)
+                message = str(exc) or default_message(status)
+            try:
+                client.sendall(fault_bytes(status, message, request_id))
+            except OSError:
+                LOG.debug("the client left before its fault was sent")
 
 
 class SyncWorker(_FaultingWorker, _GSyncWorker):  # type: ignore[misc]

@@ -18,7 +18,12 @@ from apistack.deploy.loader import (
     parse_globals,
     resolve,
 )
-from apistack.deploy.logs import RequestIdLogFilter, configure_logging, track_requests
+from apistack.deploy.logs import (
+    RequestIdLogFilter,
+    configure_logging,
+    logging_request_id,
+    track_requests,
+)
 
 __all__ = [
     "FACTORY_GLOBALS",
@@ -32,6 +37,7 @@ __all__ = [
     "find_config",
     "load_app",
     "load_context",
+    "logging_request_id",
     "parse_globals",
     "resolve",
     "track_requests",

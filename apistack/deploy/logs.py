@@ -10,10 +10,11 @@ written outside a request show ``-``.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 from apistack.filters.request_id import REQUEST_ID_KEY
@@ -21,7 +22,13 @@ from apistack.filters.request_id import REQUEST_ID_KEY
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["LOG_FORMAT", "RequestIdLogFilter", "configure_logging", "track_requests"]
+__all__ = [
+    "LOG_FORMAT",
+    "RequestIdLogFilter",
+    "configure_logging",
+    "logging_request_id",
+    "track_requests",
+]
 
 LOG_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
@@ -52,6 +59,17 @@ def track_requests(app: WSGIApplication) -> WSGIApplication:
             _ENVIRON.reset(token)
 
     return tracked
+
+
+@contextlib.contextmanager
+def logging_request_id(request_id: str) -> Iterator[None]:
+    """Lines logged inside the block carry ``request_id`` (for answers made outside the app,
+    such as the server's own error faults)."""
+    token = _ENVIRON.set({REQUEST_ID_KEY: request_id})
+    try:
+        yield
+    finally:
+        _ENVIRON.reset(token)
 
 
 def configure_logging(level: str | int = "INFO", stream: TextIO | None = None) -> None:
