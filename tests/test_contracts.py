@@ -20,7 +20,7 @@ import webob
 import webob.dec
 from paste.deploy import loadapp, loadfilter
 
-from apistack.cmd.loading import load_app
+from apistack.deploy import load_app
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "paste-examples"
 TOKEN = {"X-Auth-Token": "demo:demo"}
