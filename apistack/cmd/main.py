@@ -12,9 +12,9 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
+from apistack import __version__
 from apistack.deploy import LoadError, parse_globals
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -38,17 +38,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"apistack: error: {message}\n")
 
 
-def _version() -> str:
-    try:
-        return version("apistack")
-    except PackageNotFoundError:  # run from a checkout that is not installed
-        return "unknown"
-
-
 def build_parser() -> argparse.ArgumentParser:
     """:returns: the argument parser of ``apistack``."""
     parser = _Parser(prog="apistack", description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--version", action="version", version=f"apistack {_version()}")
+    parser.add_argument("--version", action="version", version=f"apistack {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module_name in COMMANDS:
         module = importlib.import_module(module_name)
