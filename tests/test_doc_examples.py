@@ -117,3 +117,28 @@ def test_every_post_has_a_body_schema(api: Any) -> None:
         "attach",
     }
     assert [method.handler for method in posts if not method.body] == []
+
+
+def test_errors_guide_domain_exception_inside_expected_errors_is_a_500() -> None:
+    """doc/source/user/errors.rst: a bare domain ``NotFound`` is a 404 fault from an
+    undecorated method, but a 500 from an ``@expected_errors`` one (nova's semantics)."""
+    example = load_example()
+
+    class Undeclared(example.Controller):
+        @example.expected_errors(404)
+        def show(self, req: Any, id: str) -> Any:
+            return example.find(id)
+
+        def index(self, req: Any) -> Any:
+            return example.find("nope")
+
+    routes = (
+        ("/things", {"GET": [Undeclared, "index"]}),
+        ("/things/{id}", {"GET": [Undeclared, "show"]}),
+    )
+    router = APIRouter(routes, settings=APISettings("volume", "3.0", "3.10"), project_prefix=False)
+    undecorated = webob.Request.blank("/things").get_response(router)
+    assert (undecorated.status_int, undecorated.json["itemNotFound"]["code"]) == (404, 404)
+    declared = webob.Request.blank("/things/nope").get_response(router)
+    assert declared.status_int == 500
+    assert "NotFound" not in declared.text
