@@ -103,3 +103,11 @@ def test_readme_commands_run_in_order(tmp_path: Path) -> None:
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
     copied = tmp_path / "etc" / "keystone_authtoken.conf"
     assert copied.stat().st_mode & 0o777 == 0o600
+
+
+def test_readme_links_stay_inside_the_repository() -> None:
+    """A clone has nothing outside it: no ``../`` paths, no Markdown links that leave it."""
+    text = README.read_text()
+    assert "../" not in text
+    for target in re.findall(r"\]\(([^)]+)\)", text):
+        assert not target.startswith(("/", "..")) and (ROOT / target.split("#")[0]).exists()
