@@ -83,10 +83,12 @@ def test_readme_controller_example_serves() -> None:
     assert (rebooted.status_int, rebooted.body) == (202, b"")
 
 
-def test_every_fenced_block_is_shell_python_or_ini() -> None:
-    """An untagged block would hide its commands from the test below."""
+def test_every_fenced_block_says_what_it_is() -> None:
+    """Commands go in ``sh`` blocks (run below unless listed in ``NOT_RUN``); ``python`` is the
+    one example run above; ``py`` snippets and ``ini`` files are shown, not run. An untagged
+    block would hide its commands from this test."""
     tags = re.findall(r"^```(\w*)\n.*?^```$", README.read_text(), re.S | re.M)
-    assert set(tags) <= {"sh", "python", "ini"}, tags
+    assert set(tags) <= {"sh", "python", "py", "ini"}, tags
 
 
 def test_readme_commands_run_in_order(tmp_path: Path) -> None:
