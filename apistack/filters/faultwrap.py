@@ -258,7 +258,9 @@ class FaultWrap(Filter):
         request_id = environ.get(REQUEST_ID_KEY)
         if request_id:
             extra.extend((name, request_id) for name in self.request_id_headers)
-        answer = fault_response(fault.code, fault.message, [*fault.headers.items(), *extra], environ)
+        answer = fault_response(
+            fault.code, fault.message, [*fault.headers.items(), *extra], environ
+        )
         if started:
             # PEP 3333: replacing headers already given needs the exc_info.
             error = sys.exc_info()

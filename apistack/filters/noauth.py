@@ -141,7 +141,9 @@ class NoAuth(Filter):
         self.from_environ = from_environ
         self.context_key = context_key
         self.contexts = ContextBuilder(context_class)
-        if from_environ and not callable(getattr(self.contexts.context_class, "from_environ", None)):
+        if from_environ and not callable(
+            getattr(self.contexts.context_class, "from_environ", None)
+        ):
             raise ValueError(f"from_environ: context_class {context_class!r} has no from_environ")
         check_context_key(self.name, context_key, self.contexts.context_class)
         LOG.warning(

@@ -67,7 +67,8 @@ def service_config(paste_conf: Mapping[str, Any]) -> cfg.ConfigOpts | None:
 
 
 def _is_set(conf: cfg.ConfigOpts, name: str, group: str) -> bool:
-    return conf.get_location(name, group).location not in _UNSET
+    where = conf.get_location(name, group)
+    return where is not None and where.location not in _UNSET
 
 
 def config_file_values(filter_class: type[Filter], conf: cfg.ConfigOpts) -> dict[str, Any]:

@@ -68,9 +68,8 @@ def cinder_setup(workdir: Path) -> str:
         "[oslo_middleware]\nmax_request_body_size = 1000\n"
         f"[oslo_concurrency]\nlock_path = {workdir}/locks\n"
     )
-    from oslo_config import cfg
-
     from cinder import objects
+    from oslo_config import cfg
 
     objects.register_all()
     from cinder import rpc
@@ -135,28 +134,26 @@ def run(app: Any, specs: list[dict[str, Any]], handler: Captured) -> list[dict[s
     return results
 
 
-def probe_contexts(ini: str, probes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Run each probe's filter section in front of an app that returns the request context."""
+def probe_context(ini: str, probe: dict[str, Any]) -> dict[str, Any]:
+    """Run the probe's filter sections in front of an app that records the request context."""
     from paste.deploy import loadfilter
 
-    results = []
-    for probe in probes:
-        seen: dict[str, Any] = {}
+    seen: dict[str, Any] = {}
+    key = probe["key"]
 
-        def context_app(environ: dict[str, Any], start_response: Any, key: str = probe["key"]) -> Any:
-            context = environ.get(key)
-            seen["context"] = None if context is None else context.to_dict()
-            seen["class"] = None if context is None else type(context).__name__
-            seen["catalog"] = getattr(context, "service_catalog", None)
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b""]
+    def context_app(environ: dict[str, Any], start_response: Any) -> Any:
+        context = environ.get(key)
+        seen["context"] = None if context is None else context.to_dict()
+        seen["class"] = None if context is None else type(context).__name__
+        seen["catalog"] = getattr(context, "service_catalog", None)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b""]
 
-        app: Any = context_app
-        for name in reversed(probe["filters"]):
-            app = loadfilter(f"config:{ini}", name=name)(app)
-        answer = call(app, make_environ(probe))
-        results.append({"name": probe["name"], "status": answer["status"], **seen})
-    return results
+    app: Any = context_app
+    for name in reversed(probe["filters"]):
+        app = loadfilter(f"config:{ini}", name=name)(app)
+    answer = call(app, make_environ(probe))
+    return {"name": probe["name"], "status": answer["status"], **seen}
 
 
 def main(service: str, ini: str, workdir: str, requests_file: str, out: str) -> None:
@@ -172,7 +169,7 @@ def main(service: str, ini: str, workdir: str, requests_file: str, out: str) -> 
     plan = json.loads(Path(requests_file).read_text())
     report = {
         "requests": run(app, plan["requests"], handler),
-        "probes": probe_contexts(ini, plan.get("probes", [])),
+        "probes": [probe_context(ini, probe) for probe in plan.get("probes", [])],
     }
     Path(out).write_text(json.dumps(report, indent=1, sort_keys=True))
 

@@ -113,7 +113,8 @@ def fields(result: Mapping[str, Any]) -> dict[str, Any]:
     for name, values in _header_map(result.get("headers", [])).items():
         out[f"header {name}"] = values
     out["log"] = result.get("log", [])
-    out["errors"] = result.get("errors", [])
+    # Which exceptions were logged, not by which logger (nova's faultwrap or apistack's).
+    out["errors"] = [error.rpartition(": ")[2] for error in result.get("errors", [])]
     for key in ("context", "class", "catalog"):
         if key in result:
             out[key] = result[key]
@@ -128,7 +129,11 @@ def differences(
     for left, right in zip(shipped, swapped, strict=True):
         assert left["name"] == right["name"]
         a, b = fields(left), fields(right)
-        diff = {key: (a.get(key), b.get(key)) for key in a.keys() | b.keys() if a.get(key) != b.get(key)}
+        diff = {
+            key: (a.get(key), b.get(key))
+            for key in a.keys() | b.keys()
+            if a.get(key) != b.get(key)
+        }
         if diff:
             found[left["name"]] = diff
     return found

@@ -26,8 +26,15 @@ OTHER = "0dd0dd"
 BIG = "x" * 2000  # over the configured max_request_body_size (1000)
 
 
-def req(name: str, path: str, method: str = "GET", token: str | None = f"demo:{PROJECT}",
-        body: Any = None, chunked: bool = False, **headers: str) -> dict[str, Any]:
+def req(
+    name: str,
+    path: str,
+    method: str = "GET",
+    token: str | None = f"demo:{PROJECT}",
+    body: Any = None,
+    chunked: bool = False,
+    **headers: str,
+) -> dict[str, Any]:
     """:returns: one request; ``body`` is JSON-encoded unless it is already text."""
     spec: dict[str, Any] = {"name": name, "path": path, "method": method, "chunked": chunked}
     all_headers = {key.replace("_", "-"): value for key, value in headers.items()}
@@ -46,16 +53,25 @@ def _versions(service: str, prefix: str, header: str) -> list[dict[str, Any]]:
         req("versions root json", "/", token=None, Accept="application/json"),
         req(f"version document {prefix}", prefix, token=None),
         req(f"version document {prefix}/", prefix + "/", token=None),
-        req("version document with microversion", prefix + "/", token=None,
-            OpenStack_API_Version=f"{service} {header}"),
+        req(
+            "version document with microversion",
+            prefix + "/",
+            token=None,
+            OpenStack_API_Version=f"{service} {header}",
+        ),
     ]
 
 
 def _noauth_shapes(path: str) -> list[dict[str, Any]]:
     return [
         req("no token", path, token=None),
-        req("no token, user and project", path, token=None, X_Auth_User="alice",
-            X_Auth_Project_Id="p1"),
+        req(
+            "no token, user and project",
+            path,
+            token=None,
+            X_Auth_User="alice",
+            X_Auth_Project_Id="p1",
+        ),
         req("no token, trailing slash", path + "/", token=None),
         req("token user only", path, token="demo"),
         req("token user:project", path, token=f"demo:{PROJECT}"),
@@ -80,10 +96,15 @@ def _undecodable(prefix: str, collection: str) -> list[dict[str, Any]]:
 def _sizes(prefix: str, collection: str, token: str) -> list[dict[str, Any]]:
     return [
         req("413 by length", f"{prefix}/{collection}", "POST", token=token, body=BIG),
-        req("413 chunked", f"{prefix}/{collection}", "POST", token=token, body=BIG,
-            chunked=True),
-        req("under the limit, chunked", f"{prefix}/{collection}", "POST", token=token,
-            body='{"x": 1}', chunked=True),
+        req("413 chunked", f"{prefix}/{collection}", "POST", token=token, body=BIG, chunked=True),
+        req(
+            "under the limit, chunked",
+            f"{prefix}/{collection}",
+            "POST",
+            token=token,
+            body='{"x": 1}',
+            chunked=True,
+        ),
     ]
 
 
@@ -102,25 +123,61 @@ def nova_plan() -> Plan:
         req("flavor show 2.75", f"{v}/flavors/f1", OpenStack_API_Version="compute 2.75"),
         req("flavor create again", f"{v}/flavors", "POST", token="admin", body=flavor),
         req("flavor create forbidden", f"{v}/flavors", "POST", body=flavor),
-        req("flavor create bad body", f"{v}/flavors", "POST", token="admin",
-            body={"flavor": {"name": ""}}),
+        req(
+            "flavor create bad body",
+            f"{v}/flavors",
+            "POST",
+            token="admin",
+            body={"flavor": {"name": ""}},
+        ),
         req("flavor create not json", f"{v}/flavors", "POST", token="admin", body="{"),
         req("flavor create non-utf8", f"{v}/flavors", "POST", token="admin", body="\xff\xfe"),
-        req("flavor create non-utf8 2.75", f"{v}/flavors", "POST", token="admin",
-            body="\xff\xfe", OpenStack_API_Version="compute 2.75"),
-        req("flavor access action", f"{v}/flavors/f1/action", "POST", token="admin",
-            body={"addTenantAccess": {"tenant": "t1"}}),
-        req("flavor unknown action", f"{v}/flavors/f1/action", "POST", token="admin",
-            body={"nosuch": {}}),
+        req(
+            "flavor create non-utf8 2.75",
+            f"{v}/flavors",
+            "POST",
+            token="admin",
+            body="\xff\xfe",
+            OpenStack_API_Version="compute 2.75",
+        ),
+        req(
+            "flavor access action",
+            f"{v}/flavors/f1/action",
+            "POST",
+            token="admin",
+            body={"addTenantAccess": {"tenant": "t1"}},
+        ),
+        req(
+            "flavor unknown action",
+            f"{v}/flavors/f1/action",
+            "POST",
+            token="admin",
+            body={"nosuch": {}},
+        ),
         req("flavor extra specs", f"{v}/flavors/f1/os-extra_specs"),
-        req("flavor extra specs create", f"{v}/flavors/f1/os-extra_specs", "POST",
-            token="admin", body={"extra_specs": {"hw:cpu_policy": "dedicated"}}),
-        req("flavor description 2.55", f"{v}/flavors/f1", "PUT", token="admin",
-            body={"flavor": {"description": "d"}}, OpenStack_API_Version="compute 2.55"),
+        req(
+            "flavor extra specs create",
+            f"{v}/flavors/f1/os-extra_specs",
+            "POST",
+            token="admin",
+            body={"extra_specs": {"hw:cpu_policy": "dedicated"}},
+        ),
+        req(
+            "flavor description 2.55",
+            f"{v}/flavors/f1",
+            "PUT",
+            token="admin",
+            body={"flavor": {"description": "d"}},
+            OpenStack_API_Version="compute 2.55",
+        ),
         req("flavor delete", f"{v}/flavors/f1", "DELETE", token="admin"),
         req("keypairs", f"{v}/os-keypairs"),
-        req("keypair import", f"{v}/os-keypairs", "POST",
-            body={"keypair": {"name": "kp1", "public_key": PUBLIC_KEY}}),
+        req(
+            "keypair import",
+            f"{v}/os-keypairs",
+            "POST",
+            body={"keypair": {"name": "kp1", "public_key": PUBLIC_KEY}},
+        ),
         req("keypair import bad", f"{v}/os-keypairs", "POST", body={"keypair": {}}),
         req("keypair show", f"{v}/os-keypairs/kp1"),
         req("keypair delete", f"{v}/os-keypairs/kp1", "DELETE"),
@@ -131,8 +188,13 @@ def nova_plan() -> Plan:
         req("servers admin", f"{v}/servers", token="admin"),
         req("servers bad query", f"{v}/servers?limit=abc", token="admin"),
         req("server missing", f"{v}/servers/{SERVER}", token="admin"),
-        req("server action missing", f"{v}/servers/{SERVER}/action", "POST", token="admin",
-            body={"reboot": {"type": "SOFT"}}),
+        req(
+            "server action missing",
+            f"{v}/servers/{SERVER}/action",
+            "POST",
+            token="admin",
+            body={"reboot": {"type": "SOFT"}},
+        ),
         req("server create bad body", f"{v}/servers", "POST", body={"server": {}}),
         req("availability zones", f"{v}/os-availability-zone"),
         req("route miss", f"{v}/nosuch"),
@@ -154,13 +216,19 @@ def nova_plan() -> Plan:
         req("microversion too new", f"{v}/flavors", OpenStack_API_Version="compute 9.9"),
         req("microversion invalid", f"{v}/flavors", OpenStack_API_Version="compute abc"),
         req("microversion other service", f"{v}/flavors", OpenStack_API_Version="volume 3.5"),
-        req("inbound request id", f"{v}/flavors",
-            X_OpenStack_Request_ID="req-7f1c7f9e-3d1b-4a54-9c38-1e1b6b8c2f00"),
+        req(
+            "inbound request id",
+            f"{v}/flavors",
+            X_OpenStack_Request_ID="req-7f1c7f9e-3d1b-4a54-9c38-1e1b6b8c2f00",
+        ),
         *_undecodable(v, "flavors"),
     ]
     probes = [
-        {**req(f"context {token or 'none'}", "/", token=token),
-         "filters": ["compute_req_id", "noauth2"], "key": "nova.context"}
+        {
+            **req(f"context {token or 'none'}", "/", token=token),
+            "filters": ["compute_req_id", "noauth2"],
+            "key": "nova.context",
+        }
         for token in (f"demo:{PROJECT}", "admin", "demo", ":abc123", "")
     ]
     return {"requests": requests, "probes": [*probes, _keystone_probe("compute_req_id", "nova")]}
@@ -172,13 +240,27 @@ def _keystone_probe(request_id: str, service: str) -> dict[str, Any]:
         for kind in ("identity", "compute", "object-store", "image", "volumev3", "network")
     ]
     headers = {
-        "X_Identity_Status": "Confirmed", "X_User_Id": "u1", "X_User_Name": "alice",
-        "X_Project_Id": "p1", "X_Project_Name": "demo", "X_Roles": "reader,member",
-        "X_User_Domain_Id": "default", "X_Project_Domain_Id": "default",
+        "X_Identity_Status": "Confirmed",
+        "X_User_Id": "u1",
+        "X_User_Name": "alice",
+        "X_Project_Id": "p1",
+        "X_Project_Name": "demo",
+        "X_Roles": "reader,member",
+        "X_User_Domain_Id": "default",
+        "X_Project_Domain_Id": "default",
         "X_Service_Catalog": json.dumps(catalog),
+        # authtoken also sets the deprecated names
+        "X_Tenant_Id": "p1",
+        "X_Tenant_Name": "demo",
+        "X_Tenant": "demo",
+        "X_Role": "reader,member",
+        "X_User": "alice",
     }
-    return {**req("context keystone", "/", token="tok", **headers),
-            "filters": [request_id, "keystonecontext"], "key": f"{service}.context"}
+    return {
+        **req("context keystone", "/", token="tok", **headers),
+        "filters": [request_id, "keystonecontext"],
+        "key": f"{service}.context",
+    }
 
 
 def cinder_plan() -> Plan:
@@ -197,10 +279,13 @@ def cinder_plan() -> Plan:
         req("volume create no body", f"{v}/volumes", "POST", body={}),
         req("volume create not json", f"{v}/volumes", "POST", body="{"),
         req("volume create non-utf8", f"{v}/volumes", "POST", body="\xff\xfe"),
-        req("volume action missing", f"{v}/volumes/{VOLUME}/action", "POST",
-            body={"os-extend": {"new_size": 2}}),
-        req("volume action unknown", f"{v}/volumes/{VOLUME}/action", "POST",
-            body={"nosuch": {}}),
+        req(
+            "volume action missing",
+            f"{v}/volumes/{VOLUME}/action",
+            "POST",
+            body={"os-extend": {"new_size": 2}},
+        ),
+        req("volume action unknown", f"{v}/volumes/{VOLUME}/action", "POST", body={"nosuch": {}}),
         req("volume delete missing", f"{v}/volumes/{VOLUME}", "DELETE"),
         req("limits", f"{v}/limits"),
         req("limits admin", f"{v}/limits", token=f"admin:{PROJECT}"),
@@ -227,13 +312,19 @@ def cinder_plan() -> Plan:
         req("microversion invalid", f"{v}/volumes", OpenStack_API_Version="volume abc"),
         req("microversion other service", f"{v}/volumes", OpenStack_API_Version="compute 2.5"),
         req("v2", f"/v2/{PROJECT}/volumes"),
-        req("inbound request id", f"{v}/volumes",
-            X_OpenStack_Request_ID="req-7f1c7f9e-3d1b-4a54-9c38-1e1b6b8c2f00"),
+        req(
+            "inbound request id",
+            f"{v}/volumes",
+            X_OpenStack_Request_ID="req-7f1c7f9e-3d1b-4a54-9c38-1e1b6b8c2f00",
+        ),
         *_undecodable(v, "volumes"),
     ]
     probes = [
-        {**req(f"context {token or 'none'}", "/", token=token),
-         "filters": ["request_id", "noauth"], "key": "cinder.context"}
+        {
+            **req(f"context {token or 'none'}", "/", token=token),
+            "filters": ["request_id", "noauth"],
+            "key": "cinder.context",
+        }
         for token in (f"demo:{PROJECT}", "admin", "demo", None)
     ]
     return {"requests": requests, "probes": [*probes, _keystone_probe("request_id", "cinder")]}

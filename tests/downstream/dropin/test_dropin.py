@@ -1,0 +1,193 @@
+"""apistack's filters swapped into nova's and cinder's shipped api-paste.ini change nothing but
+the README's listed improvements.
+
+Each service's own ini (from its installed package) is loaded twice in the service's cached venv:
+as shipped, and with only the ``use =`` lines of the stages apistack replaces switched, plus the
+documented options (``context_key``/``context_class`` everywhere; cinder's values for the options
+where its filters differ from nova's). The same requests go to both, and status, headers, body,
+the request-log line and the noauth/keystone request contexts are compared. Every difference
+must be in ``ALLOWED``, whose entries name the README bullet they follow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.downstream.dropin import harness, plans
+from tests.downstream.venvs import downstream_venv
+from tests.venv_cache import PROJECT_ROOT
+
+pytestmark = pytest.mark.downstream
+
+NOVA_CONTEXT = {"context_key": "nova.context", "context_class": "nova.context:RequestContext"}
+CINDER_CONTEXT = {
+    "context_key": "cinder.context",
+    "context_class": "cinder.context:RequestContext",
+}
+CINDER_NOAUTH = {**CINDER_CONTEXT, "admin_all": "true", "from_environ": "true"}
+
+SWAPS: dict[str, dict[str, dict[str, str]]] = {
+    "nova": {
+        "compute_req_id": {"use": "egg:apistack#compute_req_id"},
+        "faultwrap": {"use": "egg:apistack#faultwrap"},
+        "request_log": {"use": "egg:apistack#request_log"},
+        "sizelimit": {"use": "egg:apistack#sizelimit"},
+        "noauth2": {"use": "egg:apistack#noauth2", **NOVA_CONTEXT},
+        "keystonecontext": {"use": "egg:apistack#keystonecontext", **NOVA_CONTEXT},
+        "legacy_v2_compatible": {"use": "egg:apistack#legacy_v2_compatible"},
+    },
+    "cinder": {
+        "request_id": {"use": "egg:apistack#request_id", "compat_headers": "", **CINDER_CONTEXT},
+        "faultwrap": {
+            "use": "egg:apistack#faultwrap",
+            "service_type": "volume",
+            "legacy_version_header": "",
+            "request_id_headers": "x-compute-request-id",
+        },
+        "sizelimit": {"use": "egg:apistack#sizelimit"},
+        "noauth": {"use": "egg:apistack#noauth", "project_in_url": "false", **CINDER_NOAUTH},
+        "noauth_include_project_id": {"use": "egg:apistack#noauth", **CINDER_NOAUTH},
+        "keystonecontext": {
+            "use": "egg:apistack#keystonecontext",
+            "service_types": "*",
+            "admin_roles": "",
+            **CINDER_CONTEXT,
+        },
+    },
+}
+
+# README bullets (the bold lead of each, under "Deliberate improvements over nova").
+REWRITTEN = "Errors from other middleware become faults too."
+LOGGED_URI = "The request log shows the URI as the client sent it"
+CHARSET = "Faults always name their charset."
+UNDECODABLE = "Undecodable paths and queries are a 400 fault"
+SIZELIMIT = "sizelimit"
+
+_FAULT_HEADERS = frozenset({"body", "header content-type", "header content-length"})
+
+#: service -> request name -> (fields allowed to differ, README bullet).
+ALLOWED: dict[str, dict[str, tuple[frozenset[str], str]]] = {
+    "nova": {
+        # nova's router answers WebOb text (or WebOb's JSON with HTML in it); faultwrap
+        # rewrites it into the JSON fault.
+        **dict.fromkeys(
+            ("route miss", "route miss json", "method miss", "method miss on member"),
+            (_FAULT_HEADERS, REWRITTEN),
+        ),
+        "head": (frozenset({"header content-type", "header content-length"}), REWRITTEN),
+        "413 by length": (_FAULT_HEADERS | {"log"}, SIZELIMIT),
+        "undecodable path": (_FAULT_HEADERS | {"log"}, LOGGED_URI),
+        "undecodable collection member": (frozenset({"log"}), LOGGED_URI),
+    },
+    "cinder": {
+        **dict.fromkeys(
+            ("route miss", "route miss json", "method miss", "v2", "undecodable path"),
+            (_FAULT_HEADERS, REWRITTEN),
+        ),
+        "head": (frozenset({"header content-type", "header content-length"}), REWRITTEN),
+        "413 by length": (_FAULT_HEADERS, SIZELIMIT),
+        **{
+            name: (frozenset({"header content-type"}), CHARSET)
+            for name in ("413 chunked", "under the limit, chunked", "microversion other service")
+        },
+        **{
+            name: (
+                _FAULT_HEADERS
+                | {
+                    "status",
+                    "errors",
+                    "header x-openstack-request-id",
+                    "header x-compute-request-id",
+                }
+                | {"header openstack-api-version", "header vary"},
+                UNDECODABLE,
+            )
+            for name in (
+                "undecodable collection member",
+                "undecodable query",
+                "undecodable query key",
+            )
+        },
+    },
+}
+#: probes (request contexts) allowed to differ.
+ALLOWED_PROBES: dict[str, dict[str, tuple[frozenset[str], str]]] = {"nova": {}, "cinder": {}}
+
+VENVS = {"nova": "nova-31", "cinder": "cinder"}
+
+
+def _shipped_ini(service: str) -> Path:
+    return downstream_venv(VENVS[service]) / "etc" / service / "api-paste.ini"
+
+
+def _unexplained(
+    diffs: Mapping[str, Mapping[str, Any]], allowed: Mapping[str, tuple[frozenset[str], str]]
+) -> dict[str, list[str]]:
+    return {
+        name: sorted(set(fields) - allowed.get(name, (frozenset(), ""))[0])
+        for name, fields in diffs.items()
+        if set(fields) - allowed.get(name, (frozenset(), ""))[0]
+    }
+
+
+def _readme_bullets() -> list[str]:
+    text = (PROJECT_ROOT / "README.md").read_text()
+    return re.findall(r"^- \*\*(.+?)\*\*", text, flags=re.MULTILINE)
+
+
+@pytest.fixture(scope="module", params=["nova", "cinder"])
+def compared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    service = request.param
+    plan = plans.nova_plan() if service == "nova" else plans.cinder_plan()
+    base = tmp_path_factory.mktemp(service)
+    shipped_ini = _shipped_ini(service)
+    swapped_ini = base / "api-paste.ini"
+    swapped_ini.write_text(harness.swap_filters(shipped_ini.read_text(), SWAPS[service]))
+    shipped = harness.run_service(VENVS[service], service, shipped_ini, base / "shipped", plan)
+    swapped = harness.run_service(VENVS[service], service, swapped_ini, base / "swapped", plan)
+    return service, plan, shipped, swapped
+
+
+def test_every_difference_is_a_listed_improvement(compared: Any) -> None:
+    service, plan, shipped, swapped = compared
+    diffs = harness.differences(shipped["requests"], swapped["requests"])
+    allowed = ALLOWED[service]
+    total = len(plan["requests"])
+    print(
+        f"{service}: {total} requests compared, {total - len(diffs)} identical, "
+        f"{len(diffs)} allowlisted"
+    )
+    assert total >= 50
+    assert _unexplained(diffs, allowed) == {}
+    # An entry that no longer differs is stale: the allowlist says exactly what differs.
+    assert sorted(set(allowed) - set(diffs)) == []
+
+
+def test_request_contexts_match(compared: Any) -> None:
+    service, _plan, shipped, swapped = compared
+    diffs = harness.differences(shipped["probes"], swapped["probes"])
+    assert _unexplained(diffs, ALLOWED_PROBES[service]) == {}
+
+
+def test_allowlist_names_readme_bullets() -> None:
+    bullets = _readme_bullets()
+    named = {
+        reason
+        for table in (*ALLOWED.values(), *ALLOWED_PROBES.values())
+        for _, reason in table.values()
+    }
+    for reason in named:
+        assert any(bullet.startswith(reason) for bullet in bullets), reason
+
+
+def test_swapped_ini_changes_only_the_named_sections() -> None:
+    shipped = _shipped_ini("nova").read_text()
+    swapped = harness.swap_filters(shipped, SWAPS["nova"])
+    removed = set(shipped.splitlines()) - set(swapped.splitlines())
+    assert all(line.startswith("paste.filter_factory") for line in removed)
+    assert "use = egg:apistack#noauth2\ncontext_key = nova.context\n" in swapped
