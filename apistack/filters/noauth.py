@@ -29,20 +29,16 @@ from urllib.parse import quote
 import webob
 import webob.request
 
+from apistack.environ import DEFAULT_CONTEXT_KEY, GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
+from apistack.faults import fault_response
 from apistack.filters.base import Filter, Option, quote_path
 from apistack.filters.context import (
     CONTEXT_OPTIONS,
     DEFAULT_CONTEXT_CLASS,
-    DEFAULT_CONTEXT_KEY,
     ContextBuilder,
     check_context_key,
 )
-from apistack.filters.request_id import (
-    GLOBAL_REQUEST_ID_KEY,
-    REQUEST_ID_KEY,
-    generate_request_id,
-)
-from apistack.resource.faults import fault_response
+from apistack.filters.request_id import generate_request_id
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from oslo_middleware import request_id as oslo_request_id
 
+from apistack.environ import GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
 from apistack.filters.base import Filter, Option
 from apistack.filters.context import DEFAULT_CONTEXT_CLASS, ContextBuilder, check_context_key
 
@@ -33,11 +34,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 __all__ = ["GLOBAL_REQUEST_ID_KEY", "REQUEST_ID_KEY", "RequestId", "generate_request_id"]
-
-#: environ key: this request's own id, ``req-<uuid4>``.
-REQUEST_ID_KEY = oslo_request_id.ENV_REQUEST_ID
-#: environ key: the caller's id (from a valid inbound ``X-OpenStack-Request-ID``).
-GLOBAL_REQUEST_ID_KEY = oslo_request_id.GLOBAL_REQ_ID
 
 _INBOUND_ENVIRON_KEY = "HTTP_X_OPENSTACK_REQUEST_ID"
 _ID_PATTERN = re.compile(oslo_request_id.ID_FORMAT.lstrip("^").rstrip("$"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from apistack.resource.negotiation import VERSION_KEY
+from apistack.environ import STANDARD_VERSION_HEADER, VERSION_KEY
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -59,7 +59,7 @@ def foreign_version_headers(
     version = negotiated_version(environ)
     if version is None:
         return []
-    headers = [("OpenStack-API-Version", f"{service_type} {version}")]
+    headers = [(STANDARD_VERSION_HEADER, f"{service_type} {version}")]
     if legacy_header:
         headers.append((legacy_header, version))
     headers.extend(("Vary", name) for name, _value in list(headers))

@@ -14,8 +14,8 @@ from typing import IO, TYPE_CHECKING
 
 from oslo_middleware import sizelimit as oslo_sizelimit
 
+from apistack.faults import Fault
 from apistack.filters.base import Filter, Option
-from apistack.resource.faults import Fault, fault_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -114,9 +114,9 @@ class SizeLimit(Filter):
             except ValueError:
                 declared = -1
             if declared < 0:
-                return self._fault(environ, start_response, 400, "Invalid Content-Length.")
+                return Fault(400, "Invalid Content-Length.")(environ, start_response)
             if declared > limit:
-                return self._fault(environ, start_response, 413, too_large_message(limit))
+                return Fault(413, too_large_message(limit))(environ, start_response)
             return self.application(environ, start_response)
         body: IO[bytes] | None = environ.get("wsgi.input")
         if body is not None:
@@ -125,9 +125,3 @@ class SizeLimit(Filter):
             return self.application(environ, start_response)
         except BodyTooLarge as exc:
             return exc(environ, start_response)
-
-    @staticmethod
-    def _fault(
-        environ: WSGIEnvironment, start_response: StartResponse, code: int, message: str | None
-    ) -> Iterable[bytes]:
-        return fault_response(code, message, environ=environ)(environ, start_response)

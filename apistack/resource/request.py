@@ -10,19 +10,22 @@ from typing import Any
 
 import webob
 
+from apistack.environ import (
+    BEST_CONTENT_TYPE_KEY,
+    DEFAULT_CONTEXT_KEY,
+    DEFAULT_SERVICE_TYPE,
+    JSON_MEDIA_TYPE,
+    LEGACY_V2_KEY,
+    VERSION_KEY,
+    vendor_media_type,
+)
 from apistack.resource.exceptions import InvalidContentType
-from apistack.resource.negotiation import LEGACY_V2_KEY, VERSION_KEY
-from apistack.resource.versions import APISettings, APIVersionRequest
+from apistack.resource.versions import NULL_VERSION, APISettings, APIVersionRequest
 
 __all__ = ["BEST_CONTENT_TYPE_KEY", "CONTEXT_KEY", "Request"]
 
-#: environ key caching the negotiated response media type.
-BEST_CONTENT_TYPE_KEY = "openstack.best_content_type"
-#: default environ key of the request context.
-CONTEXT_KEY = "openstack.context"
-
-_NULL_VERSION = APIVersionRequest()
-_JSON = "application/json"
+#: default environ key of the request context (kept for importers of this module).
+CONTEXT_KEY = DEFAULT_CONTEXT_KEY
 
 
 class Request(webob.Request):
@@ -37,7 +40,7 @@ class Request(webob.Request):
     def api_version_request(self) -> APIVersionRequest:
         """The negotiated microversion; the null version when none was negotiated."""
         version = self.environ.get(VERSION_KEY)
-        return version if isinstance(version, APIVersionRequest) else _NULL_VERSION
+        return version if isinstance(version, APIVersionRequest) else NULL_VERSION
 
     @api_version_request.setter
     def api_version_request(self, version: APIVersionRequest) -> None:
@@ -56,7 +59,7 @@ class Request(webob.Request):
         """The request context set by the auth filter, or None."""
         return self.environ.get(self.context_key)
 
-    def best_match_content_type(self, service_type: str = "compute") -> str:
+    def best_match_content_type(self, service_type: str = DEFAULT_SERVICE_TYPE) -> str:
         """The response media type: JSON, or the service's vendor JSON type when asked for.
 
         A ``.json`` path suffix forces ``application/json``; XML, HTML and anything else fall
@@ -65,17 +68,17 @@ class Request(webob.Request):
         cached = self.environ.get(BEST_CONTENT_TYPE_KEY)
         if cached:
             return str(cached)
-        content_type = _JSON
+        content_type = JSON_MEDIA_TYPE
         accept = self.environ.get("HTTP_ACCEPT")
         if accept and not self.path_info.endswith(".json"):
-            vendor = f"application/vnd.openstack.{service_type}+json"
-            offers = self.accept.acceptable_offers([_JSON, vendor])
+            vendor = vendor_media_type(service_type)
+            offers = self.accept.acceptable_offers([JSON_MEDIA_TYPE, vendor])
             if offers:
                 content_type = offers[0][0]
         self.environ[BEST_CONTENT_TYPE_KEY] = content_type
         return content_type
 
-    def get_content_type(self, service_type: str = "compute") -> str | None:
+    def get_content_type(self, service_type: str = DEFAULT_SERVICE_TYPE) -> str | None:
         """The body's media type, if it is one the API reads.
 
         :returns: ``application/json`` or the vendor JSON type; None when the header is
@@ -88,6 +91,6 @@ class Request(webob.Request):
         media = raw.split(";", 1)[0].strip().lower()
         if media in ("", "text/plain"):
             return None
-        if media in (_JSON, f"application/vnd.openstack.{service_type}+json"):
+        if media in (JSON_MEDIA_TYPE, vendor_media_type(service_type)):
             return str(media)
         raise InvalidContentType()
