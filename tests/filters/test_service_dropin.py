@@ -36,12 +36,24 @@ class NovaVersion:
 
 def novas_resource_raising(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     webob.Request(environ).api_version_request = NovaVersion("2.75")
+    if environ["PATH_INFO"].endswith("/bug"):
+        raise ZeroDivisionError("a bug")
     raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
 
 
 def test_faultwraps_500_behind_novas_resource_has_novas_version_headers() -> None:
-    resp = webob.Request.blank("/v2.1/flavors").get_response(FaultWrap(novas_resource_raising))
+    req = webob.Request.blank("/v2.1/flavors/bug")
+    resp = req.get_response(FaultWrap(novas_resource_raising))
     assert resp.status_int == 500
+    assert resp.headers["OpenStack-API-Version"] == "compute 2.75"
+    assert resp.headers["X-OpenStack-Nova-API-Version"] == "2.75"
+    assert resp.headers.getall("Vary") == ["OpenStack-API-Version", "X-OpenStack-Nova-API-Version"]
+
+
+def test_an_escaped_undecodable_input_is_a_400_with_the_version_headers() -> None:
+    resp = webob.Request.blank("/v2.1/flavors").get_response(FaultWrap(novas_resource_raising))
+    assert resp.status_int == 400
+    assert resp.json["badRequest"]["code"] == 400
     assert resp.headers["OpenStack-API-Version"] == "compute 2.75"
     assert resp.headers["X-OpenStack-Nova-API-Version"] == "2.75"
     assert resp.headers.getall("Vary") == ["OpenStack-API-Version", "X-OpenStack-Nova-API-Version"]
