@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from oslo_config import cfg
 from oslo_middleware import request_id as oslo_request_id
 
 from apistack.environ import GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
@@ -97,6 +98,10 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
         context_key: str = "",
         context_class: str | type[Any] = DEFAULT_CONTEXT_CLASS,
     ) -> None:
+        # oslo's constructor too, with a ConfigOpts of the filter's own (never the global
+        # CONF), so the inherited oslo methods work: _conf_get, set_global_req_id,
+        # process_request/process_response.
+        oslo_request_id.RequestId.__init__(self, application, cfg.ConfigOpts())
         Filter.__init__(self, application)
         self.context_key = context_key
         self.placeholders = ContextBuilder(context_class) if context_key else None

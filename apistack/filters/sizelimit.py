@@ -1,10 +1,11 @@
 """``sizelimit``: refuse request bodies over a byte limit with a 413 ``overLimit`` fault.
 
-Built on oslo.middleware's limiter (its default, 114688 bytes, and its ``LimitingReader``), with
-three fixes: the 413 is a JSON fault whose message is formatted (oslo's keeps a literal ``%s``);
-a body of unknown length (chunked) is never read past the limit, because each read asks the
-server for at most the bytes still allowed plus one (oslo's ``read()`` reads everything, then
-counts); and the limit is the instance's own, never an override of the global ``CONF``.
+Built on oslo.middleware's limiter (its default, 114688 bytes, and its ``LimitingReader``'s
+idea), with three fixes: the 413 is a JSON fault whose message is formatted (oslo's keeps a
+literal ``%s``); a body of unknown length (chunked) is never read past the limit, because each
+read asks the server for at most the bytes still allowed plus one (oslo's ``read()`` reads
+everything, then counts); and the limit is the instance's own, never an override of the
+global ``CONF``.
 """
 
 from __future__ import annotations
@@ -44,12 +45,21 @@ class BodyTooLarge(Fault):
         self.limit = limit
 
 
-class LimitedInput(oslo_sizelimit.LimitingReader):
+class LimitedInput:
     """``wsgi.input`` that raises ``BodyTooLarge`` instead of reading past ``limit`` bytes.
+
+    oslo's ``LimitingReader`` reads first and checks after (a whole unbounded ``read()``),
+    so nothing of it is reused: this reader never asks the stream for more than one byte
+    past the limit.
 
     :param data: the server's input stream.
     :param limit: the most bytes the application may read.
     """
+
+    def __init__(self, data: IO[bytes], limit: int) -> None:
+        self.data = data
+        self.limit = limit
+        self.bytes_read = 0
 
     def _allowance(self, size: int | None) -> int:
         # One byte over the limit is enough to know the body is too large.
