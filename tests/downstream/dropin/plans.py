@@ -234,6 +234,32 @@ def nova_plan() -> Plan:
     return {"requests": requests, "probes": [*probes, _keystone_probe("compute_req_id", "nova")]}
 
 
+def nova34_plan() -> Plan:
+    """:returns: nova 34's requests that need no token (it ships only keystone pipelines)."""
+    v = "/v2.1"
+    requests = [
+        *_versions("compute", v, "2.50"),
+        req("v2 document", "/v2", token=None),
+        req("version document 2.100", v, token=None, OpenStack_API_Version="compute 2.100"),
+        req("version document legacy header", v, token=None, X_OpenStack_Nova_API_Version="2.60"),
+        req("version document too new", v, token=None, OpenStack_API_Version="compute 9.9"),
+        req("version document invalid", v, token=None, OpenStack_API_Version="compute abc"),
+        req(
+            "v2 document with microversion", "/v2", token=None, OpenStack_API_Version="compute 2.5"
+        ),
+        req("versions root undecodable query", "/?x=%FF", token=None),
+        req("versions root miss", "/nosuch", token=None),
+        req("version document post", v, "POST", token=None, body={}),
+        req(
+            "inbound request id",
+            v,
+            token=None,
+            X_OpenStack_Request_ID="req-7f1c7f9e-3d1b-4a54-9c38-1e1b6b8c2f00",
+        ),
+    ]
+    return {"requests": requests, "probes": [_keystone_probe("compute_req_id", "nova")]}
+
+
 def _keystone_probe(request_id: str, service: str) -> dict[str, Any]:
     catalog = [
         {"type": kind, "name": kind, "endpoints": [{"url": f"http://{kind}.example"}]}
