@@ -231,6 +231,7 @@ def nova_plan() -> Plan:
         }
         for token in (f"demo:{PROJECT}", "admin", "demo", ":abc123", "")
     ]
+    probes.append(_global_id_probe(["compute_req_id", "noauth2"], "nova.context"))
     return {"requests": requests, "probes": [*probes, _keystone_probe("compute_req_id", "nova")]}
 
 
@@ -258,6 +259,15 @@ def nova34_plan() -> Plan:
         ),
     ]
     return {"requests": requests, "probes": [_keystone_probe("compute_req_id", "nova")]}
+
+
+def _global_id_probe(filters: list[str], key: str) -> dict[str, Any]:
+    inbound = "req-7f1c7f9e-3d1b-4a54-9c38-1e1b6b8c2f00"
+    return {
+        **req("context with a global request id", "/", X_OpenStack_Request_ID=inbound),
+        "filters": filters,
+        "key": key,
+    }
 
 
 def _keystone_probe(request_id: str, service: str) -> dict[str, Any]:
@@ -353,4 +363,5 @@ def cinder_plan() -> Plan:
         }
         for token in (f"demo:{PROJECT}", "admin", "demo", None)
     ]
+    probes.append(_global_id_probe(["request_id", "noauth"], "cinder.context"))
     return {"requests": requests, "probes": [*probes, _keystone_probe("request_id", "cinder")]}
