@@ -3,7 +3,8 @@
 The wheel must hold the license, ``py.typed`` and the example deployment (``paste-examples/``
 under ``<prefix>/share/apistack/``, so pip-install users can serve it); the sdist must hold
 everything a clone needs to build, test and document apistack. Both are built with setuptools'
-PEP 517 hooks from a copy of the tree (no network, no build isolation).
+PEP 517 hooks (no network, no build isolation): the sdist from a copy of the tree, the wheel
+from the unpacked sdist, as pip builds it.
 """
 
 from __future__ import annotations
@@ -42,7 +43,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         if source.is_file():
             (tree / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, tree / name)
-    return {kind: build(kind, tree, tmp / "dist") for kind in ("sdist", "wheel")}
+    sdist = build("sdist", tree, tmp / "dist")
+    with tarfile.open(sdist) as archive:  # the wheel is built from the sdist, as pip does
+        archive.extractall(tmp / "unpacked", filter="data")
+    unpacked = tmp / "unpacked" / sdist.name.removesuffix(".tar.gz")
+    return {"sdist": sdist, "wheel": build("wheel", unpacked, tmp / "dist")}
 
 
 def build(kind: str, tree: Path, dist: Path) -> Path:
