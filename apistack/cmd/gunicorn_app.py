@@ -19,7 +19,7 @@ from apistack.deploy import LoadError, load_app, track_requests
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
-    from apistack.cmd.serve import APIBinding, ServeOptions
+    from apistack.cmd.serve_options import APIBinding, ServeOptions
 
 __all__ = ["PasteApplication", "check_settings", "gunicorn_settings", "run"]
 

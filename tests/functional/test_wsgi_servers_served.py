@@ -43,6 +43,15 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     }
 
 
+def _serve_and_check(argv: Sequence[str], log_path: Path, env: Mapping[str, str]) -> None:
+    server = WSGIServer(argv, log_path, env)
+    server.start()
+    try:
+        _check_served(server)
+    finally:
+        server.stop()
+
+
 def _check_served(server: WSGIServer) -> None:
     reply = call(server.url, "GET", "/v2.1/flavors/1", token="demo:demo")
     assert reply.status == 200 and reply.json()["flavor"]["id"] == "1"
@@ -57,12 +66,7 @@ def _check_served(server: WSGIServer) -> None:
 def test_gunicorn_serves_apistack_wsgi_application(tmp_path: Path) -> None:
     argv = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:{port}", "--workers", "2",
             "apistack.wsgi:application"]  # fmt: skip
-    server = WSGIServer(argv, tmp_path / "gunicorn.log", _environment(tmp_path))
-    server.start()
-    try:
-        _check_served(server)
-    finally:
-        server.stop()
+    _serve_and_check(argv, tmp_path / "gunicorn.log", _environment(tmp_path))
 
 
 def test_uwsgi_serves_apistack_wsgi_application(tmp_path: Path) -> None:
@@ -73,13 +77,7 @@ def test_uwsgi_serves_apistack_wsgi_application(tmp_path: Path) -> None:
             str(metadata), "--module", "apistack.wsgi:application", "--master",
             "--processes", "2", "--threads", "2", "--need-app", "--die-on-term",
             "--lazy-apps"]  # fmt: skip
-    env = {**clean_env(), **_environment(tmp_path)}
-    server = WSGIServer(argv, tmp_path / "uwsgi.log", env)
-    server.start()
-    try:
-        _check_served(server)
-    finally:
-        server.stop()
+    _serve_and_check(argv, tmp_path / "uwsgi.log", {**clean_env(), **_environment(tmp_path)})
 
 
 def test_uwsgi_reports_a_deployment_mistake_in_one_line(tmp_path: Path) -> None:
