@@ -95,6 +95,13 @@ def _http_arguments(parser: argparse.ArgumentParser) -> None:
         help="time a client has to send its request line and headers (default 30)",
     )
     add(
+        "--tcp-keepidle",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="idle time before TCP keep-alive probes (default 600, as nova; 0: off)",
+    )
+    add(
         "--max-header-line",
         type=int,
         default=16384,

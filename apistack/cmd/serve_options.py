@@ -54,6 +54,8 @@ class ServeOptions:
     :param threads: threads per gthread worker.
     :param keepalive: seconds an idle kept-alive connection is held (0: close each one).
     :param client_timeout: seconds a client has to send a whole request line and headers.
+    :param tcp_keepidle: seconds a connection is idle before TCP keep-alive probes start (nova's
+        ``tcp_keepidle``), so dead peers are noticed; 0 turns TCP keep-alive off.
     :param worker_timeout: seconds a silent worker lives before gunicorn restarts it.
     :param max_header_line: the largest header line in bytes (nova's ``max_header_line``).
     :param max_request_line: the largest request line in bytes (at most 8190).
@@ -72,6 +74,7 @@ class ServeOptions:
     threads: int = 16
     keepalive: int = 5
     client_timeout: int = 30
+    tcp_keepidle: int = 600
     worker_timeout: int = 60
     max_header_line: int = 16384
     max_request_line: int = 8190
@@ -132,6 +135,7 @@ def options_from_args(args: argparse.Namespace, global_conf: dict[str, str]) -> 
     return ServeOptions(
         ini=args.ini, apis=apis, global_conf=global_conf, worker_class=args.worker_class,
         threads=args.threads, keepalive=args.keepalive, client_timeout=args.client_timeout,
+        tcp_keepidle=args.tcp_keepidle,
         worker_timeout=args.worker_timeout, max_header_line=args.max_header_line,
         max_request_line=args.max_request_line, max_header_fields=args.max_header_fields,
         certfile=args.certfile, keyfile=args.keyfile, ca_certs=args.ca_certs,
