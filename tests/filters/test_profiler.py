@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pytest
 import webob
+from paste.deploy import loadapp
 
 from apistack.filters import FilterConfigError, Profiler
 
@@ -17,6 +19,19 @@ def app(environ: dict[str, object], start_response: object) -> list[bytes]:
 def test_disabled_it_hands_back_the_app_itself() -> None:
     assert Profiler.factory({}, enabled="false", hmac_keys="")(app) is app
     assert Profiler.factory({})(app) is app
+
+
+@pytest.mark.parametrize("name", ["profiler", "osprofiler"])
+def test_both_entry_points_load_from_an_ini(tmp_path: Path, name: str) -> None:
+    ini = tmp_path / "paste.ini"
+    ini.write_text(
+        f"[pipeline:main]\npipeline = stage app\n\n"
+        f"[filter:stage]\nuse = egg:apistack#{name}\n\n"
+        f"[app:app]\npaste.app_factory = tests.filters.apps:app_factory\n"
+    )
+    app = loadapp(f"config:{ini}")
+    assert webob.Request.blank("/").get_response(app).status_int == 200
+    assert not isinstance(app, Profiler)
 
 
 def test_a_bad_option_names_the_filter() -> None:
