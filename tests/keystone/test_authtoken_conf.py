@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import webob
+from oslo_config import cfg
 
 from apistack.deploy import LoadError, load_app
 from tests.keystone.harness import Keystone
