@@ -20,7 +20,7 @@ from apistack.filters import (
     SizeLimit,
 )
 from apistack.filters.opts import FILTERS
-from tests.filters.apps import Recorder
+from tests.filters.apps import Recorder, one_filter_ini
 
 NAMES = {
     "request_id": RequestId,
@@ -54,13 +54,7 @@ def test_filter_loads_by_entry_point_and_wraps_an_app(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(NAMES))
 def test_filter_loads_from_an_ini_use_line(tmp_path: Path, name: str) -> None:
-    ini = tmp_path / "paste.ini"
-    ini.write_text(
-        f"[pipeline:main]\npipeline = stage app\n\n"
-        f"[filter:stage]\nuse = egg:apistack#{name}\n\n"
-        f"[app:app]\npaste.app_factory = tests.filters.apps:app_factory\n"
-    )
-    app = loadapp(f"config:{ini}")
+    app = loadapp(f"config:{one_filter_ini(tmp_path, name)}")
     assert type(app) is NAMES[name]
 
 

@@ -10,6 +10,7 @@ import webob
 from paste.deploy import loadapp
 
 from apistack.filters import FilterConfigError, Profiler
+from tests.filters.apps import one_filter_ini
 
 
 def app(environ: dict[str, object], start_response: object) -> list[bytes]:
@@ -23,13 +24,7 @@ def test_disabled_it_hands_back_the_app_itself() -> None:
 
 @pytest.mark.parametrize("name", ["profiler", "osprofiler"])
 def test_both_entry_points_load_from_an_ini(tmp_path: Path, name: str) -> None:
-    ini = tmp_path / "paste.ini"
-    ini.write_text(
-        f"[pipeline:main]\npipeline = stage app\n\n"
-        f"[filter:stage]\nuse = egg:apistack#{name}\n\n"
-        f"[app:app]\npaste.app_factory = tests.filters.apps:app_factory\n"
-    )
-    app = loadapp(f"config:{ini}")
+    app = loadapp(f"config:{one_filter_ini(tmp_path, name)}")
     assert webob.Request.blank("/").get_response(app).status_int == 200
     assert not isinstance(app, Profiler)
 
