@@ -74,8 +74,8 @@ def _listen_arguments(parser: argparse.ArgumentParser) -> None:
         "cut off) or sync (one request at a time, no keep-alive)",
     )
     add("--threads", type=int, default=16, help="threads per gthread worker (default 16)")
-    add("--worker-timeout", type=int, default=60, metavar="SECONDS",
-        help="a worker silent this long is restarted (default 60)")  # fmt: skip
+    add("--worker-timeout", type=int, default=30, metavar="SECONDS",
+        help="a worker silent this long is restarted (default 30, as gunicorn)")  # fmt: skip
 
 
 def _http_arguments(parser: argparse.ArgumentParser) -> None:

@@ -75,7 +75,7 @@ class ServeOptions:
     keepalive: int = 5
     client_timeout: int = 30
     tcp_keepidle: int = 600
-    worker_timeout: int = 60
+    worker_timeout: int = 30
     max_header_line: int = 16384
     max_request_line: int = 8190
     max_header_fields: int = 100
