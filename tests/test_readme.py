@@ -33,6 +33,10 @@ NOT_RUN = {
     "/tmp/apistack-env/bin/pip install ": "installs every dependency (minutes); "
     "tests/test_packaging.py builds the sdist and wheel and checks what they hold",
     ".venv/bin/pip wheel ": "tests/test_packaging.py builds the wheel",
+    ".venv/bin/pip install uwsgi": "builds uWSGI from source (minutes); tests/deploy install it "
+    "in a cached venv",
+    "APISTACK_PASTE_CONFIG=": "serves until stopped (tests/deploy serve apistack.wsgi under uWSGI "
+    "and gunicorn)",
 }
 BIN = ".venv/bin/"
 
@@ -85,10 +89,11 @@ def test_readme_controller_example_serves() -> None:
 
 def test_every_fenced_block_says_what_it_is() -> None:
     """Commands go in ``sh`` blocks (run below unless listed in ``NOT_RUN``); ``python`` is the
-    one example run above; ``py`` snippets and ``ini`` files are shown, not run. An untagged
-    block would hide its commands from this test."""
+    one example run above; ``py`` snippets, ``ini`` and ``nginx`` files and ``text`` (synopses,
+    files of several kinds) are shown, not run. An untagged block would hide its commands from
+    this test."""
     tags = re.findall(r"^```(\w*)\n.*?^```$", README.read_text(), re.S | re.M)
-    assert set(tags) <= {"sh", "python", "py", "ini"}, tags
+    assert set(tags) <= {"sh", "python", "py", "ini", "nginx", "text"}, tags
 
 
 def test_readme_commands_run_in_order(tmp_path: Path) -> None:
