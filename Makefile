@@ -25,7 +25,7 @@ typecheck: venv
 # The documentation site (doc/source -> doc/build/html), warnings as errors. Always a fresh
 # build (-E, regenerated API stubs): autodoc does not notice a changed docstring otherwise.
 docs: venv
-	rm -rf doc/build doc/source/reference/generated
+	rm -rf doc/build doc/source/reference/generated doc/source/_generated
 	$(BIN)/sphinx-build -E -W --keep-going -q -b html doc/source doc/build/html
 	@echo "docs: $$(find doc/build/html -name '*.html' | wc -l) pages in doc/build/html"
 
@@ -78,4 +78,4 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache \
-		doc/build doc/source/reference/generated
+		doc/build doc/source/reference/generated doc/source/_generated
