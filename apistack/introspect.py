@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from apistack.apps.urlmap import URLMap
+from apistack.filters.legacy_v2 import LegacyV2
 from apistack.resource.decorators import (
     BODY_SCHEMAS,
     EXPECTED_ERRORS_ATTR,
@@ -27,18 +28,21 @@ from apistack.resource.decorators import (
     ResponseCode,
 )
 from apistack.resource.resource import Resource, ResourceOperation
-from apistack.resource.versions import NULL_VERSION, APIVersionRequest, in_range
+from apistack.resource.versions import NULL_VERSION, APISettings, APIVersionRequest, in_range
 from apistack.router.mapper import RouteEntry
 from apistack.router.syntax import Var, parse_template, to_openapi_path
+from apistack.router.wsgi import Router
 
 if TYPE_CHECKING:
     from apistack.resource.validation.schemas import VersionedSchema
 
 __all__ = [
+    "API",
     "Operation",
     "Route",
     "RouteSource",
     "SchemaRange",
+    "describe_apis",
     "describe_app",
     "describe_router",
     "find_routers",
@@ -228,23 +232,68 @@ def find_routers(app: object, prefix: str = "") -> Iterator[tuple[str, RouteSour
 
     :returns: ``(mount prefix, router)`` for each router reachable from ``app``.
     """
+    for mount, router, _legacy in _walk(app, prefix):
+        yield mount, router
+
+
+def _walk(app: object, prefix: str) -> Iterator[tuple[str, RouteSource, bool]]:
     seen: set[int] = set()
-    pending: list[tuple[str, Any]] = [(prefix, app)]
+    pending: list[tuple[str, Any, bool]] = [(prefix, app, False)]
     while pending:
-        mount, current = pending.pop(0)
+        mount, current, legacy = pending.pop(0)
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
+        legacy = legacy or isinstance(current, LegacyV2)
         if hasattr(current, "route_table"):
-            yield mount, current
+            yield mount, current, legacy
         elif isinstance(current, URLMap):
-            pending.extend((mount + m.prefix, m.app) for m in current.mounts)
+            pending.extend((mount + m.prefix, m.app, legacy) for m in current.mounts)
         else:
             pending.extend(
-                (mount, getattr(current, name))
+                (mount, getattr(current, name), legacy)
                 for name in _WRAPPED_ATTRIBUTES
                 if callable(getattr(current, name, None))
             )
+
+
+@dataclass(frozen=True)
+class API:
+    """One router inside a loaded app: where it is mounted and what it serves.
+
+    :ivar mount: the URL-map prefix (``/v2.1``); paths in ``routes`` include it.
+    :ivar settings: the API's settings (from its resources); the default when it has none.
+    :ivar routes: its routes.
+    :ivar project_prefix: whether every route is also served under ``/{project_id}``.
+    :ivar legacy_v2: whether the router sits behind ``legacy_v2`` (nova's ``/v2``).
+    """
+
+    mount: str
+    settings: APISettings
+    routes: tuple[Route, ...]
+    project_prefix: bool
+    legacy_v2: bool
+
+
+def _settings(router: RouteSource) -> APISettings:
+    for entry in router.route_table:
+        if isinstance(entry.app, Resource):
+            return entry.app.settings
+    return APISettings()
+
+
+def describe_apis(app: object) -> tuple[API, ...]:
+    """:returns: every router inside ``app`` (see :func:`find_routers`) as an ``API``."""
+    return tuple(
+        API(
+            mount=mount,
+            settings=_settings(router),
+            routes=describe_router(router, mount),
+            project_prefix=isinstance(router, Router) and router.project_prefix,
+            legacy_v2=legacy,
+        )
+        for mount, router, legacy in _walk(app, "")
+    )
 
 
 def describe_app(app: object) -> tuple[Route, ...]:
