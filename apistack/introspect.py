@@ -13,11 +13,12 @@ A router here is anything with a ``route_table`` of entries that have ``method``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from apistack.apps.urlmap import URLMap
+from apistack.apps.urlmap import Mount, URLMap
 from apistack.filters.legacy_v2 import LegacyV2
 from apistack.resource.decorators import (
     BODY_SCHEMAS,
@@ -232,29 +233,53 @@ def find_routers(app: object, prefix: str = "") -> Iterator[tuple[str, RouteSour
 
     :returns: ``(mount prefix, router)`` for each router reachable from ``app``.
     """
-    for mount, router, _legacy in _walk(app, prefix):
-        yield mount, router
+    for found in _walk(app, prefix):
+        yield found.mount, found.router
 
 
-def _walk(app: object, prefix: str) -> Iterator[tuple[str, RouteSource, bool]]:
+@dataclass(frozen=True)
+class _Found:
+    mount: str
+    router: RouteSource
+    legacy: bool
+    via: tuple[URLMap, Mount] | None  # the URL map (and its entry) the router was reached by
+
+
+def _walk(app: object, prefix: str) -> Iterator[_Found]:
     seen: set[int] = set()
-    pending: list[tuple[str, Any, bool]] = [(prefix, app, False)]
+    pending: list[tuple[str, Any, bool, tuple[URLMap, Mount] | None]] = [
+        (prefix, app, False, None)
+    ]
     while pending:
-        mount, current, legacy = pending.pop(0)
+        mount, current, legacy, via = pending.pop(0)
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
         legacy = legacy or isinstance(current, LegacyV2)
         if hasattr(current, "route_table"):
-            yield mount, current, legacy
+            yield _Found(mount, current, legacy, via)
         elif isinstance(current, URLMap):
-            pending.extend((mount + m.prefix, m.app, legacy) for m in current.mounts)
+            pending.extend((mount + m.prefix, m.app, legacy, (current, m)) for m in current.mounts)
         else:
             pending.extend(
-                (mount, getattr(current, name), legacy)
+                (mount, getattr(current, name), legacy, via)
                 for name in _WRAPPED_ATTRIBUTES
                 if callable(getattr(current, name, None))
             )
+
+
+def _shadowed(found: _Found, routes: tuple[Route, ...]) -> frozenset[tuple[str, str]]:
+    """The routes the URL map sends elsewhere (``GET /v2.1/`` to a versions app, say)."""
+    if found.via is None:
+        return frozenset()
+    urlmap, mount = found.via
+    outer = found.mount[: len(found.mount) - len(mount.prefix)]
+    shadowed = set()
+    for route in routes:
+        sample = re.sub(r"\{[^}]*\}", "x", route.openapi_path)[len(outer) :]
+        if urlmap.match(sample) is not mount:
+            shadowed.add((route.method, route.path))
+    return frozenset(shadowed)
 
 
 @dataclass(frozen=True)
@@ -266,6 +291,7 @@ class API:
     :ivar routes: its routes.
     :ivar project_prefix: whether every route is also served under ``/{project_id}``.
     :ivar legacy_v2: whether the router sits behind ``legacy_v2`` (nova's ``/v2``).
+    :ivar shadowed: ``(method, path)`` of the routes the URL map sends to another app.
     """
 
     mount: str
@@ -273,6 +299,7 @@ class API:
     routes: tuple[Route, ...]
     project_prefix: bool
     legacy_v2: bool
+    shadowed: frozenset[tuple[str, str]] = frozenset()
 
 
 def _settings(router: RouteSource) -> APISettings:
@@ -284,15 +311,19 @@ def _settings(router: RouteSource) -> APISettings:
 
 def describe_apis(app: object) -> tuple[API, ...]:
     """:returns: every router inside ``app`` (see :func:`find_routers`) as an ``API``."""
-    return tuple(
-        API(
-            mount=mount,
-            settings=_settings(router),
-            routes=describe_router(router, mount),
-            project_prefix=isinstance(router, Router) and router.project_prefix,
-            legacy_v2=legacy,
-        )
-        for mount, router, legacy in _walk(app, "")
+    return tuple(_api(found) for found in _walk(app, ""))
+
+
+def _api(found: _Found) -> API:
+    router = found.router
+    routes = describe_router(router, found.mount)
+    return API(
+        mount=found.mount,
+        settings=_settings(router),
+        routes=routes,
+        project_prefix=isinstance(router, Router) and router.project_prefix,
+        legacy_v2=found.legacy,
+        shadowed=_shadowed(found, routes),
     )
 
 

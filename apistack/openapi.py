@@ -114,6 +114,14 @@ class _Builder:
                 continue  # a redirect, or nothing serves it at this version
             path = route.openapi_path[len(self.api.mount) :] or "/"
             operation = self.operation(route, operations)
+            if (route.method, route.path) in self.api.shadowed:
+                # The URL map sends this path to another app (a versions document, say),
+                # which needs no token and no version header.
+                operation["security"] = [{}, *_SECURITY]
+                operation["description"] = "Served by another app of the URL map."
+                operation["parameters"] = [
+                    p for p in operation["parameters"] if p["name"] != STANDARD_VERSION_HEADER
+                ]
             operation["operationId"] = _operation_id(route.method, path)
             paths.setdefault(path, {})[route.method.lower()] = operation
         return paths
@@ -157,21 +165,23 @@ class _Builder:
         return list(params.values())
 
     def version_header(self) -> dict[str, Any]:
+        # Any string is a valid header (entries for other services are ignored), so the
+        # schema is a string; the version this document describes is its example.
         service = self.api.settings.service_type
-        if self.version is not None:
-            value = f"{service} {self.version.get_string()}"
-            schema: dict[str, Any] = {"type": "string", "enum": [value]}
-            return {"name": STANDARD_VERSION_HEADER, "in": "header", "required": True,
-                    "schema": schema}  # fmt: skip
         low, high = self.api.settings.min_version, self.api.settings.max_version
-        return {
+        text = f"'{service} X.Y' with X.Y from {low} to {high}, or '{service} latest'; "
+        header: dict[str, Any] = {
             "name": STANDARD_VERSION_HEADER,
             "in": "header",
             "required": False,
-            "description": f"'{service} X.Y' with X.Y from {low} to {high}, or "
-            f"'{service} latest'; the minimum when absent.",
-            "schema": {"type": "string", "pattern": f"^{re.escape(service)} "},
+            "description": text + "the minimum when absent.",
+            "schema": {"type": "string"},
         }
+        if self.version is not None:
+            value = f"{service} {self.version.get_string()}"
+            header["description"] = text + f"this document describes '{value}'."
+            header["example"] = value
+        return header
 
     def body(self, route: Route, operations: list[Operation]) -> dict[str, Any] | None:
         if route.method not in ("POST", "PUT", "PATCH"):
