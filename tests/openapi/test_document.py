@@ -104,12 +104,19 @@ def test_a_microversion_the_api_does_not_serve_is_refused(app: Any, microversion
         openapi_document(app, microversion)
 
 
+def _command(
+    capsys: pytest.CaptureFixture[str], state: Path, version: str
+) -> tuple[int, str, str]:
+    argv = ["openapi", API_PASTE, "--global", f"state_dir={state}", "--microversion", version]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def test_the_command_prints_the_document(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code = main(["openapi", API_PASTE, "--global", f"state_dir={tmp_path}",
-                 "--microversion", "2.19"])  # fmt: skip
-    out, _err = capsys.readouterr()
+    code, out, _err = _command(capsys, tmp_path, "2.19")
     assert code == 0
     document = json.loads(out)
     assert document["info"]["version"] == "2.19"
@@ -119,9 +126,7 @@ def test_the_command_prints_the_document(
 def test_the_command_refuses_an_unserved_microversion_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code = main(["openapi", API_PASTE, "--global", f"state_dir={tmp_path}",
-                 "--microversion", "2.99"])  # fmt: skip
-    _out, err = capsys.readouterr()
+    code, _out, err = _command(capsys, tmp_path, "2.99")
     assert code == 2
     assert err.startswith("apistack: error: ") and "2.99" in err
     assert len(err.strip().splitlines()) == 1
