@@ -7,7 +7,9 @@ The request path is a short sequence of named steps:
 3. read the JSON body (POST and PUT only);
 4. resolve the method (``POST .../action`` by the body's single key; overloads by version);
 5. check the URL's project id against the context's;
-6. call the method and render its result, or render the fault it raised.
+6. run ``@extends`` pre-processing hooks, call the method, normalise its result into a
+   ``ResponseObject``, run the post-processing hooks;
+7. write the response, or render the fault that was raised.
 
 Everything that can be worked out before the first request (the method table, the action
 table, the negotiator) is built in ``__init__``.
@@ -19,9 +21,10 @@ import io
 import json
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import webob
+import webob.exc
 
 from apistack.resource.controller import (
     Controller,
@@ -30,6 +33,7 @@ from apistack.resource.controller import (
     select_response_code,
 )
 from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
+from apistack.resource.extension_hooks import is_response, run_post_hooks, run_pre_hooks
 from apistack.resource.faults import VERSION_HEADERS_KEY, Fault, fault_for_exception
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
@@ -43,7 +47,7 @@ __all__ = ["Resource"]
 
 LOG = logging.getLogger(__name__)
 
-_NULL_VERSION = APIVersionRequest()
+NULL_VERSION = APIVersionRequest()
 _BODY_METHODS = frozenset({"POST", "PUT"})
 _ROUTING_KEYS = ("controller", "format", "action")
 _BASE_NAMES = frozenset(dir(Controller))
@@ -87,9 +91,14 @@ class Resource:
     """Dispatch routed requests to ``controller``.
 
     :param controller: the controller instance (usually a ``Controller`` subclass).
-    :param settings: the API's settings; an unversioned API when None.
+    :param settings: the API's settings; ``default_settings`` when None, and an unversioned
+        API when that is None too.
     :param sub_controllers: controllers whose ``@action`` methods this resource also serves.
     """
+
+    #: the settings of a ``Resource(controller)`` built without any: a service's subclass sets
+    #: its API's here, so its ``create_resource()`` functions need not pass them.
+    default_settings: ClassVar[APISettings | None] = None
 
     def __init__(
         self,
@@ -98,11 +107,15 @@ class Resource:
         sub_controllers: Iterable[Any] = (),
     ) -> None:
         self.controller = controller
-        self.settings = settings or APISettings()
+        self.settings = settings or self.default_settings or APISettings()
         self.negotiator = VersionNegotiator(self.settings) if self.settings.versioned else None
         self.sub_controllers: list[Any] = []
+        self.extension_controllers: list[Any] = []
         self._methods = _method_table(controller) if controller is not None else {}
         self.wsgi_actions: dict[str, _Method] = {}
+        #: ``@extends`` hooks by method name, and by action key.
+        self.wsgi_extensions: dict[str, list[Callable[..., Any]]] = {}
+        self.wsgi_action_extensions: dict[str, list[Callable[..., Any]]] = {}
         self.register_actions(controller)
         for sub in sub_controllers:
             self.register_subcontroller_actions(sub)
@@ -122,28 +135,48 @@ class Resource:
         self.sub_controllers.append(sub_controller)
         self.register_actions(sub_controller)
 
+    def register_extensions(self, controller: Any) -> None:
+        """Add an extension controller: its ``@action`` methods, and its ``@extends`` hooks
+        around this resource's methods and actions (see ``apistack.resource.extension_hooks``).
+        """
+        self.extension_controllers.append(controller)
+        self.register_actions(controller)
+        for name, action_key in getattr(controller, "wsgi_extensions", ()):
+            table = self.wsgi_action_extensions if action_key else self.wsgi_extensions
+            table.setdefault(action_key or name, []).append(getattr(controller, name))
+
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         req = self._request_class(environ)
         try:
             if self.negotiator is not None:
                 version = self.negotiator.negotiate(environ)
             else:
-                version = _NULL_VERSION
-            return self._dispatch(req, version, start_response)
+                version = NULL_VERSION
+            return self._write(req, self._dispatch(req, version), start_response)
         except Exception as exc:  # every error becomes a JSON fault; see _fault
             return self._fault(exc, req)(environ, start_response)
 
-    def _dispatch(
-        self, req: Request, version: APIVersionRequest, start_response: StartResponse
-    ) -> Iterable[bytes]:
+    def _dispatch(self, req: Request, version: APIVersionRequest) -> Any:
+        """:returns: what to send: a ``ResponseObject``, a ``webob.Response`` or a fault."""
         action, args = self.get_action_args(req.environ)
         body = self._read_body(req) if req.method in _BODY_METHODS else _NO_BODY
-        method = self._resolve(action, body, version)
+        entry, key = self._resolve(action, body)
+        method = entry.select(version)
+        if method is None:
+            raise NotFound("The resource could not be found.")
         self._check_project(req, args.pop("project_id", None))
         if body is not _NO_BODY:
             args["body"] = body
-        result = method(req=req, **args)
-        return self._render(req, method, version, result, start_response)
+        hooks = self._extensions_for(entry, key)
+        if not hooks:
+            return self._response_object(method, version, method(req=req, **args))
+        early, post = run_pre_hooks(hooks, req, args)
+        if early:
+            return early
+        result = self._response_object(method, version, method(req=req, **args))
+        if isinstance(result, ResponseObject):
+            return run_post_hooks(post, req, result, args) or result
+        return result
 
     def get_action_args(self, environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:
         """:returns: the routed action name and the path variables for the method."""
@@ -163,7 +196,9 @@ class Resource:
         except (ValueError, RecursionError):
             raise MalformedRequestBody() from None
 
-    def _resolve(self, action: str, body: Any, version: APIVersionRequest) -> Callable[..., Any]:
+    def _resolve(self, action: str, body: Any) -> tuple[_Method, str]:
+        """:returns: the method entry and the key it was found by: the body's action key for
+        ``POST .../action``, else the routed method name."""
         if action == "action" and self.wsgi_actions:
             if not isinstance(body, dict) or len(body) != 1:
                 raise MalformedRequestBody()
@@ -171,14 +206,16 @@ class Resource:
             entry = self.wsgi_actions.get(key)
             if entry is None:
                 raise Invalid(f"There is no such action: {key}")
-        else:
-            entry = self._methods.get(action)
-            if entry is None:
-                raise NotFound("The resource could not be found.")
-        method = entry.select(version)
-        if method is None:
+            return entry, key
+        entry = self._methods.get(action)
+        if entry is None:
             raise NotFound("The resource could not be found.")
-        return method
+        return entry, action
+
+    def _extensions_for(self, entry: _Method, key: str) -> list[Callable[..., Any]]:
+        if self.wsgi_actions.get(key) is entry:
+            return self.wsgi_action_extensions.get(key, [])
+        return self.wsgi_extensions.get(key, [])
 
     def _check_project(self, req: Request, url_project: str | None) -> None:
         context = req.environ.get(self.settings.context_key)
@@ -191,36 +228,46 @@ class Resource:
                 f"doesn't match Context's project_id '{project}'"
             )
 
-    def _render(
-        self,
-        req: Request,
-        method: Callable[..., Any],
-        version: APIVersionRequest,
-        result: Any,
-        start_response: StartResponse,
-    ) -> Iterable[bytes]:
-        environ = req.environ
-        if isinstance(result, webob.Response):
-            result.headerlist.extend(environ.get(VERSION_HEADERS_KEY, ()))
-            return result(environ, start_response)
+    def _response_object(
+        self, method: Callable[..., Any], version: APIVersionRequest, result: Any
+    ) -> Any:
+        """Normalise a method's result: a body (dict, list or None) or a ``ResponseObject``
+        becomes a ``ResponseObject`` whose ``code`` is known; a response is kept as it is.
+
+        :raises TypeError: for any other result, or a method with no code for ``version``.
+        """
+        if is_response(result):
+            return result
         if isinstance(result, ResponseObject):
-            code, obj, extra = result.code, result.obj, list(result.iter_headers())
+            resp_obj = result
         elif result is None or isinstance(result, (dict, list)):
-            code, obj, extra = None, result, []
+            resp_obj = ResponseObject(result)
         else:
             raise TypeError(f"{self._name(method)} returned a {type(result).__name__}")
-        if code is None:
-            code = select_response_code(method, version)
-            if code is None:
+        if resp_obj.code is None:
+            resp_obj.default_code = select_response_code(method, version)
+            if resp_obj.default_code is None:
                 raise TypeError(f"{self._name(method)} has no response code for {version}")
-        body = b"" if obj is None else serialize_json(obj)
+        return resp_obj
+
+    def _write(
+        self, req: Request, response: Any, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Send a ``ResponseObject``, a fault or a ``webob.Response``, with the version headers."""
+        environ = req.environ
+        if isinstance(response, webob.exc.HTTPException):
+            return fault_for_exception(response).response_for(environ)(environ, start_response)
+        if not isinstance(response, ResponseObject):
+            response.headerlist.extend(environ.get(VERSION_HEADERS_KEY, ()))
+            return response(environ, start_response)  # type: ignore[no-any-return]
+        body = b"" if response.obj is None else serialize_json(response.obj)
         headers = [
             ("Content-Type", req.best_match_content_type(self.settings.service_type)),
             ("Content-Length", str(len(body))),
-            *extra,
+            *response.iter_headers(),
             *environ.get(VERSION_HEADERS_KEY, ()),
         ]
-        start_response(status_line(code), headers)
+        start_response(status_line(response.code or 200), headers)
         return [body]
 
     @staticmethod

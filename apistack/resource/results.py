@@ -19,15 +19,19 @@ class ResponseObject:
     :param obj: the JSON-serialisable body (a dict or list), or None for an empty body.
     :param code: the status; when None, the method's ``@response`` code (or 200) is used.
     :param headers: extra response headers. Header names are case-insensitive.
+
+    ``Resource`` sets ``default_code`` (the method's ``@response`` code) before extensions
+    see the object, so ``code`` is then always the status that will be sent.
     """
 
-    __slots__ = ("_code", "_headers", "obj")
+    __slots__ = ("_code", "_headers", "default_code", "obj")
 
     def __init__(
         self, obj: Any = None, code: int | None = None, headers: Mapping[str, Any] | None = None
     ) -> None:
         self.obj = obj
         self._code = code
+        self.default_code: int | None = None
         self._headers: dict[str, str] = {}
         for name, value in (headers or {}).items():
             self[name] = value
@@ -43,8 +47,8 @@ class ResponseObject:
 
     @property
     def code(self) -> int | None:
-        """The explicit status, or None to use the method's default."""
-        return self._code
+        """The explicit status, else ``default_code``; None while neither is known."""
+        return self._code if self._code is not None else self.default_code
 
     @property
     def headers(self) -> dict[str, str]:
