@@ -116,6 +116,8 @@ class Resource:
         #: ``@extends`` hooks by method name, and by action key.
         self.wsgi_extensions: dict[str, list[Callable[..., Any]]] = {}
         self.wsgi_action_extensions: dict[str, list[Callable[..., Any]]] = {}
+        #: a resource whose action extensions also apply here (nova Ocata's ``inherits``).
+        self.inherits: Resource | None = None
         self.register_actions(controller)
         for sub in sub_controllers:
             self.register_subcontroller_actions(sub)
@@ -213,9 +215,12 @@ class Resource:
         return entry, action
 
     def _extensions_for(self, entry: _Method, key: str) -> list[Callable[..., Any]]:
-        if self.wsgi_actions.get(key) is entry:
-            return self.wsgi_action_extensions.get(key, [])
-        return self.wsgi_extensions.get(key, [])
+        if self.wsgi_actions.get(key) is not entry:
+            return self.wsgi_extensions.get(key, [])
+        found = self.wsgi_action_extensions.get(key, [])
+        if self.inherits is not None:
+            found = [*found, *self.inherits.wsgi_action_extensions.get(key, [])]
+        return found
 
     def _check_project(self, req: Request, url_project: str | None) -> None:
         context = req.environ.get(self.settings.context_key)
