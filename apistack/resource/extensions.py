@@ -19,12 +19,17 @@ from typing import Any
 
 import stevedore
 
+from apistack.resource.controller import Controller
+from apistack.resource.exceptions import NotFound
+
 __all__ = [
     "ControllerExtension",
     "ExtensionDescriptor",
     "ExtensionError",
     "ExtensionManager",
+    "ExtensionsController",
     "ResourceExtension",
+    "extension_authorizer",
     "import_factory",
     "load_standard_extensions",
 ]
@@ -142,6 +147,10 @@ class ExtensionManager:
     :param strict: raise ``ExtensionError`` when one fails to load (default: log, go on).
     """
 
+    #: when set, ``get_resources()`` also routes this collection to an
+    #: ``ExtensionsController`` listing the loaded extensions (cinder's ``/extensions``).
+    listing_collection: str | None = None
+
     def __init__(
         self,
         namespace: str | None = None,
@@ -227,6 +236,8 @@ class ExtensionManager:
     def get_resources(self) -> list[ResourceExtension]:
         """:returns: every loaded extension's ``ResourceExtension``\\ s."""
         found: list[ResourceExtension] = []
+        if self.listing_collection:
+            found.append(ResourceExtension(self.listing_collection, ExtensionsController(self)))
         for ext in self.extensions.values():
             get = getattr(ext, "get_resources", None)
             found.extend(get() if get is not None else ())
@@ -252,3 +263,54 @@ def load_standard_extensions(
     ``contrib`` package's ``standard_extensions(ext_mgr)`` calls it with its own logger."""
     logger.debug("Loading the extensions of %s", package)
     ext_mgr.load_package(path, package, ext_list)
+
+
+class ExtensionsController(Controller):
+    """Lists the loaded extensions: ``index`` all of them, ``show`` one by alias."""
+
+    def __init__(self, manager: ExtensionManager) -> None:
+        super().__init__()
+        self.manager = manager
+
+    @staticmethod
+    def _describe(ext: Any) -> dict[str, Any]:
+        return {
+            "name": ext.name,
+            "alias": ext.alias,
+            "description": " ".join((ext.__doc__ or "").split()),
+            "updated": ext.updated,
+            "links": [],
+        }
+
+    def index(self, req: Any) -> dict[str, Any]:
+        """:returns: ``{"extensions": [...]}``."""
+        return {"extensions": [self._describe(ext) for ext in self.manager.extensions.values()]}
+
+    def show(self, req: Any, id: str) -> dict[str, Any]:
+        """:returns: ``{"extension": ...}`` for the alias ``id``.
+
+        :raises NotFound: for an alias that is not loaded (404).
+        """
+        ext = self.manager.extensions.get(id)
+        if ext is None:
+            raise NotFound(f"Extension {id} could not be found.")
+        return {"extension": self._describe(ext)}
+
+
+def extension_authorizer(
+    enforce: Callable[[Any, str, Any], Any], api_name: str, extension_name: str
+) -> Callable[..., Any]:
+    """The lineage's per-extension policy check, with the service's ``enforce`` function.
+
+    :returns: ``authorize(context, target=None, action=None)``, which calls
+        ``enforce(context, "<api>_extension:<extension>[:<action>]", target)``; the target
+        defaults to the context's project and user.
+    """
+
+    def authorize(context: Any, target: Any = None, action: str | None = None) -> Any:
+        if target is None:
+            target = {"project_id": context.project_id, "user_id": context.user_id}
+        rule = f"{api_name}_extension:{extension_name}" + (f":{action}" if action else "")
+        return enforce(context, rule, target)
+
+    return authorize

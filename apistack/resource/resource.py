@@ -17,24 +17,23 @@ table, the negotiator) is built in ``__init__``.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import webob
 import webob.exc
 
+from apistack.resource.body import NO_BODY, read_body_bytes
 from apistack.resource.controller import (
-    Controller,
     UnexpectedAPIError,
-    VersionedMethod,
     select_response_code,
 )
 from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
 from apistack.resource.extension_hooks import is_response, run_post_hooks, run_pre_hooks
 from apistack.resource.faults import VERSION_HEADERS_KEY, Fault, fault_for_exception
+from apistack.resource.methods import MethodEntry, method_table
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import ResponseObject, serialize_json, status_line
@@ -50,41 +49,6 @@ LOG = logging.getLogger(__name__)
 NULL_VERSION = APIVersionRequest()
 _BODY_METHODS = frozenset({"POST", "PUT"})
 _ROUTING_KEYS = ("controller", "format", "action")
-_BASE_NAMES = frozenset(dir(Controller))
-
-
-class _Method:
-    """A dispatchable controller method: a plain callable or a set of versioned overloads."""
-
-    __slots__ = ("name", "overloads", "plain")
-
-    def __init__(self, controller: Any, name: str) -> None:
-        self.name = name
-        impls: tuple[VersionedMethod, ...] = getattr(controller, "versioned_methods", {}).get(
-            name, ()
-        )
-        self.overloads: tuple[tuple[VersionedMethod, Callable[..., Any]], ...] = tuple(
-            (impl, impl.func.__get__(controller)) for impl in impls
-        )
-        self.plain: Callable[..., Any] | None = None if impls else getattr(controller, name)
-
-    def select(self, version: APIVersionRequest) -> Callable[..., Any] | None:
-        """:returns: the bound implementation serving ``version``, or None."""
-        if self.plain is not None:
-            return self.plain
-        for impl, bound in self.overloads:
-            if impl.serves(version):
-                return bound
-        return None
-
-
-def _method_table(controller: Any) -> dict[str, _Method]:
-    names = (name for name in dir(type(controller)) if not name.startswith("_"))
-    return {
-        name: _Method(controller, name)
-        for name in names
-        if name not in _BASE_NAMES and callable(getattr(controller, name, None))
-    }
 
 
 class Resource:
@@ -99,6 +63,11 @@ class Resource:
     #: the settings of a ``Resource(controller)`` built without any: a service's subclass sets
     #: its API's here, so its ``create_resource()`` functions need not pass them.
     default_settings: ClassVar[APISettings | None] = None
+    #: the request class controllers receive (a service's subclass adds its own names).
+    request_class: ClassVar[type[Request]] = Request
+    #: a service's exceptions that are client errors whose message may be shown, with their
+    #: status (None: the exception's own ``code``); looked up along the exception's classes.
+    client_errors: ClassVar[Mapping[type[BaseException], int | None]] = {}
 
     def __init__(
         self,
@@ -111,8 +80,8 @@ class Resource:
         self.negotiator = VersionNegotiator(self.settings) if self.settings.versioned else None
         self.sub_controllers: list[Any] = []
         self.extension_controllers: list[Any] = []
-        self._methods = _method_table(controller) if controller is not None else {}
-        self.wsgi_actions: dict[str, _Method] = {}
+        self._methods = method_table(controller) if controller is not None else {}
+        self.wsgi_actions: dict[str, MethodEntry] = {}
         #: ``@extends`` hooks by method name, and by action key.
         self.wsgi_extensions: dict[str, list[Callable[..., Any]]] = {}
         self.wsgi_action_extensions: dict[str, list[Callable[..., Any]]] = {}
@@ -123,14 +92,14 @@ class Resource:
             self.register_subcontroller_actions(sub)
         self._request_class = type(
             "Request",
-            (Request,),
+            (self.request_class,),
             {"context_key": self.settings.context_key, "api_settings": self.settings},
         )
 
     def register_actions(self, controller: Any) -> None:
         """Serve the ``@action`` methods of ``controller`` through this resource."""
         for key, name in getattr(controller, "wsgi_actions", {}).items():
-            self.wsgi_actions[key] = _Method(controller, name)
+            self.wsgi_actions[key] = MethodEntry(controller, name)
 
     def register_subcontroller_actions(self, sub_controller: Any) -> None:
         """Like ``register_actions``, and remember ``sub_controller`` for introspection."""
@@ -156,18 +125,26 @@ class Resource:
                 version = NULL_VERSION
             return self._write(req, self._dispatch(req, version), start_response)
         except Exception as exc:  # every error becomes a JSON fault; see _fault
-            return self._fault(exc, req)(environ, start_response)
+            return self._fault(self._client_fault(exc) or exc, req)(environ, start_response)
+
+    def _client_fault(self, exc: Exception) -> Fault | None:
+        """:returns: the fault for an exception ``client_errors`` lists, else None."""
+        for cls in type(exc).__mro__ if self.client_errors else ():
+            if cls in self.client_errors:
+                code = self.client_errors[cls] or getattr(exc, "code", None)
+                return Fault(code if isinstance(code, int) else 500, str(exc))
+        return None
 
     def _dispatch(self, req: Request, version: APIVersionRequest) -> Any:
         """:returns: what to send: a ``ResponseObject``, a ``webob.Response`` or a fault."""
         action, args = self.get_action_args(req.environ)
-        body = self._read_body(req) if req.method in _BODY_METHODS else _NO_BODY
+        body = self._read_body(req) if req.method in _BODY_METHODS else NO_BODY
         entry, key = self._resolve(action, body)
         method = entry.select(version)
         if method is None:
             raise NotFound("The resource could not be found.")
         self._check_project(req, args.pop("project_id", None))
-        if body is not _NO_BODY:
+        if body is not NO_BODY:
             args["body"] = body
         hooks = self._extensions_for(entry, key)
         if not hooks:
@@ -198,7 +175,7 @@ class Resource:
         except (ValueError, RecursionError):
             raise MalformedRequestBody() from None
 
-    def _resolve(self, action: str, body: Any) -> tuple[_Method, str]:
+    def _resolve(self, action: str, body: Any) -> tuple[MethodEntry, str]:
         """:returns: the method entry and the key it was found by: the body's action key for
         ``POST .../action``, else the routed method name."""
         if action == "action" and self.wsgi_actions:
@@ -214,7 +191,7 @@ class Resource:
             raise NotFound("The resource could not be found.")
         return entry, action
 
-    def _extensions_for(self, entry: _Method, key: str) -> list[Callable[..., Any]]:
+    def _extensions_for(self, entry: MethodEntry, key: str) -> list[Callable[..., Any]]:
         if self.wsgi_actions.get(key) is not entry:
             return self.wsgi_extensions.get(key, [])
         found = self.wsgi_action_extensions.get(key, [])
@@ -295,37 +272,3 @@ class Resource:
             )
             fault = Fault(500)
         return fault.response_for(environ)
-
-
-def read_body_bytes(environ: WSGIEnvironment) -> bytes:
-    """Read the whole request body once, and leave it re-readable for the method.
-
-    Errors raised by a wrapped ``wsgi.input`` (the size limiter's 413) propagate as they are.
-    """
-    length = environ.get("CONTENT_LENGTH")
-    stream = environ.get("wsgi.input")
-    if stream is None:
-        return b""
-    if length:
-        try:
-            size = int(length)
-        except ValueError:
-            return b""
-        raw: bytes = stream.read(size) if size > 0 else b""
-    elif environ.get("wsgi.input_terminated") or (
-        environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
-    ):
-        raw = stream.read()
-    else:
-        return b""
-    environ["wsgi.input"] = io.BytesIO(raw)
-    environ["CONTENT_LENGTH"] = str(len(raw))
-    environ["webob.is_body_seekable"] = True
-    return raw
-
-
-class _NoBody:
-    """Marks a request whose method takes no body (the method gets no ``body`` argument)."""
-
-
-_NO_BODY: Any = _NoBody()

@@ -1,0 +1,51 @@
+"""The method table of a ``Resource``: each dispatchable name of a controller, plain or
+an overload set of ``@api_version`` implementations, bound once when the resource is built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from apistack.resource.controller import Controller
+from apistack.resource.decorators import VersionedMethod
+from apistack.resource.versions import APIVersionRequest
+
+__all__ = ["MethodEntry", "method_table"]
+
+_BASE_NAMES = frozenset(dir(Controller))
+
+
+class MethodEntry:
+    """A dispatchable controller method: a plain callable or a set of versioned overloads."""
+
+    __slots__ = ("name", "overloads", "plain")
+
+    def __init__(self, controller: Any, name: str) -> None:
+        self.name = name
+        impls: tuple[VersionedMethod, ...] = getattr(controller, "versioned_methods", {}).get(
+            name, ()
+        )
+        self.overloads: tuple[tuple[VersionedMethod, Callable[..., Any]], ...] = tuple(
+            (impl, impl.func.__get__(controller)) for impl in impls
+        )
+        self.plain: Callable[..., Any] | None = None if impls else getattr(controller, name)
+
+    def select(self, version: APIVersionRequest) -> Callable[..., Any] | None:
+        """:returns: the bound implementation serving ``version``, or None."""
+        if self.plain is not None:
+            return self.plain
+        for impl, bound in self.overloads:
+            if impl.serves(version):
+                return bound
+        return None
+
+
+def method_table(controller: Any) -> dict[str, MethodEntry]:
+    """:returns: an entry for every public callable of ``controller`` that is not
+    ``Controller``'s own."""
+    names = (name for name in dir(type(controller)) if not name.startswith("_"))
+    return {
+        name: MethodEntry(controller, name)
+        for name in names
+        if name not in _BASE_NAMES and callable(getattr(controller, name, None))
+    }
