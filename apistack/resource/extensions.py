@@ -198,9 +198,12 @@ class ExtensionManager:
         try:
             self.load_extension(factory)
         except Exception as exc:
-            if self.strict:
-                raise ExtensionError(f"extension {what} failed to load: {exc}") from exc
-            LOG.warning("Failed to load extension %s: %s", what, exc)
+            self._failed(what, exc)
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        if self.strict:
+            raise ExtensionError(f"extension {what} failed to load: {exc}") from exc
+        LOG.warning("Failed to load extension %s: %s", what, exc)
 
     def load_namespace(self, namespace: str) -> None:
         """Load every entry point of the stevedore ``namespace``, in name order."""
@@ -219,7 +222,8 @@ class ExtensionManager:
     def load_package(
         self, path: Iterable[str], package: str, names: Iterable[str] | None = None
     ) -> None:
-        """Load one descriptor per module of a package: module ``foo_bar`` holds ``Foo_bar``.
+        """Load one descriptor per module of a package: module ``foo_bar`` holds ``Foo_bar``;
+        a module without that name (a helper) is skipped.
 
         :param path: the package's ``__path__``.
         :param package: the package's dotted name.
@@ -231,7 +235,15 @@ class ExtensionManager:
             if module.ispkg or (wanted is not None and class_name not in wanted):
                 continue
             dotted = f"{package}.{module.name}.{class_name}"
-            self.load_guarded(dotted, dotted)
+            try:
+                factory = getattr(importlib.import_module(f"{package}.{module.name}"), class_name)
+            except AttributeError:
+                LOG.debug("%s.%s holds no extension", package, module.name)
+                continue
+            except Exception as exc:
+                self._failed(dotted, exc)
+                continue
+            self.load_guarded(dotted, factory)
 
     def get_resources(self) -> list[ResourceExtension]:
         """:returns: every loaded extension's ``ResourceExtension``\\ s."""
