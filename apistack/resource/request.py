@@ -110,11 +110,13 @@ class Request(webob.Request):
         """The request context set by the auth filter, or None."""
         return self.environ.get(self.context_key)
 
-    def best_match_content_type(self, service_type: str = "compute") -> str:
+    def best_match_content_type(self, service_type: str | None = None) -> str:
         """The response media type: JSON, or the service's vendor JSON type when asked for.
 
         A ``.json`` path suffix forces ``application/json``; XML, HTML and anything else fall
         back to ``application/json``. The result is cached on the environ.
+
+        :param service_type: the vendor type's service; the API's when None.
         """
         cached = self.environ.get(BEST_CONTENT_TYPE_KEY)
         if cached:
@@ -122,14 +124,15 @@ class Request(webob.Request):
         content_type = _JSON
         accept = self.environ.get("HTTP_ACCEPT")
         if accept and not self.path_info.endswith(".json"):
-            vendor = f"application/vnd.openstack.{service_type}+json"
+            service = service_type or self.api_settings.service_type
+            vendor = f"application/vnd.openstack.{service}+json"
             offers = self.accept.acceptable_offers([_JSON, vendor])
             if offers:
                 content_type = offers[0][0]
         self.environ[BEST_CONTENT_TYPE_KEY] = content_type
         return content_type
 
-    def get_content_type(self, service_type: str = "compute") -> str | None:
+    def get_content_type(self, service_type: str | None = None) -> str | None:
         """The body's media type, if it is one the API reads.
 
         :returns: ``application/json`` or the vendor JSON type; None when the header is
@@ -142,7 +145,8 @@ class Request(webob.Request):
         media = raw.split(";", 1)[0].strip().lower()
         if media in ("", "text/plain"):
             return None
-        if media in (_JSON, f"application/vnd.openstack.{service_type}+json"):
+        service = service_type or self.api_settings.service_type
+        if media in (_JSON, f"application/vnd.openstack.{service}+json"):
             return str(media)
         raise InvalidContentType()
 

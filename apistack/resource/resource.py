@@ -226,7 +226,7 @@ class Resource:
             resp_obj = ResponseObject(result)
         else:
             raise TypeError(f"{self._name(method)} returned a {type(result).__name__}")
-        if resp_obj.code is None:
+        if resp_obj.explicit_code is None:
             resp_obj.default_code = select_response_code(method, version)
             if resp_obj.default_code is None:
                 raise TypeError(f"{self._name(method)} has no response code for {version}")

@@ -4,8 +4,9 @@ import routes
 from cinder import exception, i18n
 from cinder.api.openstack import api_version_request as api_version
 
-from apistack.resource import APISettings, Controller, Fault, ResponseObject
+from apistack.resource import APISettings, Controller, Fault
 from apistack.resource import Resource as _Resource
+from apistack.resource import ResponseObject as _ResponseObject
 from apistack.resource.decorators import action, extends, response
 from apistack.resource.faults import OverLimitFault
 from apistack.resource.request import Request as _Request
@@ -74,3 +75,9 @@ class Resource(_Resource):
         exception.Invalid: None,
         exception.NotFound: None,
     }
+
+
+class ResponseObject(_ResponseObject):
+    """cinder's ResponseObject: 200 until a code is known."""
+
+    FALLBACK_CODE = 200
