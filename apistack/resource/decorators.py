@@ -17,7 +17,6 @@ Every decorator that needs the request's version reads it with
 from __future__ import annotations
 
 import functools
-import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -43,8 +42,13 @@ from apistack.resource.versions import (
 )
 
 __all__ = [
+    "BODY_SCHEMAS",
+    "EXPECTED_ERRORS_ATTR",
+    "QUERY_SCHEMAS",
+    "RESPONSE_SCHEMAS",
     "VERSIONED_ATTR",
     "ControllerDefinitionError",
+    "ExpectedErrors",
     "ResponseCode",
     "UnexpectedAPIError",
     "VersionedMethod",
@@ -59,7 +63,6 @@ __all__ = [
     "take_pending",
 ]
 
-LOG = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -154,6 +157,22 @@ def select_response_code(func: Callable[..., Any], version: APIVersionRequest) -
 
 
 _PASS_THROUGH = (Forbidden, Unauthorized, ValidationError)
+#: attribute names holding a method's ``VersionedSchema`` tuples (nova's names), set by the
+#: schema decorators of ``apistack.resource.validation`` and read by ``apistack.introspect``.
+BODY_SCHEMAS = "request_body_schemas"
+QUERY_SCHEMAS = "request_query_schemas"
+RESPONSE_SCHEMAS = "response_body_schemas"
+#: the attribute ``@expected_errors`` records its declarations in (outermost last).
+EXPECTED_ERRORS_ATTR = "wsgi_expected_errors"
+
+
+@dataclass(frozen=True)
+class ExpectedErrors:
+    """One ``@expected_errors`` declaration: the HTTP errors listed for a version range."""
+
+    codes: frozenset[int]
+    min_version: APIVersionRequest | None
+    max_version: APIVersionRequest | None
 
 
 def expected_errors(
@@ -186,9 +205,15 @@ def expected_errors(
                     raise
                 if isinstance(exc, NotSupported):
                     raise Fault(400, exc.message) from exc
-                LOG.exception("Unexpected exception in API method %s", func.__qualname__)
-                raise UnexpectedAPIError() from exc
+                # Logged once, by the Resource that answers it (with the request id).
+                raise UnexpectedAPIError(
+                    f"Unexpected exception in API method {func.__qualname__}"
+                ) from exc
 
+        declared = ExpectedErrors(listed, low, high)
+        setattr(
+            wrapped, EXPECTED_ERRORS_ATTR, (*getattr(func, EXPECTED_ERRORS_ATTR, ()), declared)
+        )
         return cast(F, wrapped)
 
     return decorator

@@ -11,22 +11,24 @@ from typing import Any, ClassVar, cast
 
 import webob
 
+from apistack.environ import (
+    BEST_CONTENT_TYPE_KEY,
+    DEFAULT_CONTEXT_KEY,
+    JSON_MEDIA_TYPE,
+    LEGACY_V2_KEY,
+    RESOURCE_CACHE_KEY,
+    VERSION_KEY,
+    vendor_media_type,
+)
 from apistack.resource.exceptions import InvalidContentType
-from apistack.resource.negotiation import LEGACY_V2_KEY, VERSION_KEY, VersionNegotiator
-from apistack.resource.versions import APISettings, APIVersionRequest
+from apistack.resource.negotiation import VersionNegotiator
+from apistack.resource.versions import NULL_VERSION, APISettings, APIVersionRequest
 
-__all__ = ["BEST_CONTENT_TYPE_KEY", "CONTEXT_KEY", "RESOURCE_CACHE_KEY", "Request"]
+__all__ = ["BEST_CONTENT_TYPE_KEY", "CONTEXT_KEY", "Request"]
 
-#: environ key caching the negotiated response media type.
-BEST_CONTENT_TYPE_KEY = "openstack.best_content_type"
-#: default environ key of the request context.
-CONTEXT_KEY = "openstack.context"
+#: default environ key of the request context (kept for importers of this module).
+CONTEXT_KEY = DEFAULT_CONTEXT_KEY
 
-#: environ key of the request's DB-object caches (``Request.cache_resource``).
-RESOURCE_CACHE_KEY = "openstack.resource_cache"
-
-_NULL_VERSION = APIVersionRequest()
-_JSON = "application/json"
 _NO_LANGUAGE = object()
 
 
@@ -79,7 +81,7 @@ class Request(webob.Request):
         it was set; apistack reads it with ``apistack.resource.versions.as_version``.
         """
         version = self.environ.get(VERSION_KEY)
-        return _NULL_VERSION if version is None else cast(APIVersionRequest, version)
+        return NULL_VERSION if version is None else cast(APIVersionRequest, version)
 
     @api_version_request.setter
     def api_version_request(self, version: APIVersionRequest) -> None:
@@ -95,7 +97,7 @@ class Request(webob.Request):
         if self.api_settings.versioned:
             VersionNegotiator(self.api_settings).negotiate(self.environ)
         else:
-            self.api_version_request = _NULL_VERSION
+            self.api_version_request = NULL_VERSION
 
     def is_legacy_v2(self) -> bool:
         """:returns: True when the request came through the legacy ``/v2`` wrapper."""
@@ -110,23 +112,28 @@ class Request(webob.Request):
         """The request context set by the auth filter, or None."""
         return self.environ.get(self.context_key)
 
+    def media_types(self, service_type: str | None = None) -> tuple[str, ...]:
+        """:returns: the media types the API reads and writes: JSON and the vendor JSON type
+        of ``service_type`` (the API's own, ``api_settings.media_types``, when None)."""
+        if service_type is None:
+            return self.api_settings.media_types
+        return (JSON_MEDIA_TYPE, vendor_media_type(service_type))
+
     def best_match_content_type(self, service_type: str | None = None) -> str:
         """The response media type: JSON, or the service's vendor JSON type when asked for.
 
         A ``.json`` path suffix forces ``application/json``; XML, HTML and anything else fall
         back to ``application/json``. The result is cached on the environ.
 
-        :param service_type: the vendor type's service; the API's when None.
+        :param service_type: the service whose vendor type is offered; the API's own when None.
         """
         cached = self.environ.get(BEST_CONTENT_TYPE_KEY)
         if cached:
             return str(cached)
-        content_type = _JSON
+        content_type = JSON_MEDIA_TYPE
         accept = self.environ.get("HTTP_ACCEPT")
         if accept and not self.path_info.endswith(".json"):
-            service = service_type or self.api_settings.service_type
-            vendor = f"application/vnd.openstack.{service}+json"
-            offers = self.accept.acceptable_offers([_JSON, vendor])
+            offers = self.accept.acceptable_offers(list(self.media_types(service_type)))
             if offers:
                 content_type = offers[0][0]
         self.environ[BEST_CONTENT_TYPE_KEY] = content_type
@@ -135,6 +142,7 @@ class Request(webob.Request):
     def get_content_type(self, service_type: str | None = None) -> str | None:
         """The body's media type, if it is one the API reads.
 
+        :param service_type: the service whose vendor type is read; the API's own when None.
         :returns: ``application/json`` or the vendor JSON type; None when the header is
             absent, empty or ``text/plain`` (the body is then still read as JSON).
         :raises InvalidContentType: for any other media type (415).
@@ -145,14 +153,13 @@ class Request(webob.Request):
         media = raw.split(";", 1)[0].strip().lower()
         if media in ("", "text/plain"):
             return None
-        service = service_type or self.api_settings.service_type
-        if media in (_JSON, f"application/vnd.openstack.{service}+json"):
+        if media in self.media_types(service_type):
             return str(media)
         raise InvalidContentType()
 
     def available_languages(self) -> Iterable[str]:
-        """:returns: the locales the service has translations for (none here; a service sets
-        its own, e.g. ``staticmethod(oslo_i18n.get_available_languages``-based function)``)."""
+        """:returns: the locales the service has translations for: none here; a service's
+        subclass returns its own (``oslo_i18n.get_available_languages(domain)``)."""
         return ()
 
     def best_match_language(self) -> str | None:

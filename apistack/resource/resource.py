@@ -25,6 +25,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import webob
 import webob.exc
 
+from apistack.environ import ROUTING_ARGS_KEY, VERSION_HEADERS_KEY
+from apistack.errors import error_table
+from apistack.faults import Fault, fault_for_exception
 from apistack.resource.body import NO_BODY, read_body_bytes
 from apistack.resource.controller import (
     UnexpectedAPIError,
@@ -32,21 +35,19 @@ from apistack.resource.controller import (
 )
 from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
 from apistack.resource.extension_hooks import is_response, run_post_hooks, run_pre_hooks
-from apistack.resource.faults import VERSION_HEADERS_KEY, Fault, fault_for_exception
-from apistack.resource.methods import MethodEntry, method_table
+from apistack.resource.methods import MethodEntry, ResourceOperation, method_table
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import ResponseObject, serialize_json, status_line
-from apistack.resource.versions import APISettings, APIVersionRequest
+from apistack.resource.versions import NULL_VERSION, APISettings, APIVersionRequest
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = ["Resource"]
+__all__ = ["Resource", "ResourceOperation"]
 
 LOG = logging.getLogger(__name__)
 
-NULL_VERSION = APIVersionRequest()
 _BODY_METHODS = frozenset({"POST", "PUT"})
 _ROUTING_KEYS = ("controller", "format", "action")
 
@@ -106,6 +107,19 @@ class Resource:
         self.sub_controllers.append(sub_controller)
         self.register_actions(sub_controller)
 
+    def operations(self, action: str) -> tuple[ResourceOperation, ...]:
+        """What a route to this resource with ``action`` can run, for introspection.
+
+        :param action: the routed action (``index``, ``show``, ``action``...).
+        :returns: every implementation, one per version range; for ``action``, those of each
+            ``@action`` key (sorted), sub-controllers included. Empty when nothing serves it.
+        """
+        if action == "action" and self.wsgi_actions:
+            actions = self.wsgi_actions
+            return tuple(op for key in sorted(actions) for op in actions[key].operations(key))
+        entry = self._methods.get(action)
+        return entry.operations(None) if entry is not None else ()
+
     def register_extensions(self, controller: Any) -> None:
         """Add an extension controller: its ``@action`` methods, and its ``@extends`` hooks
         around this resource's methods and actions (see ``apistack.resource.extension_hooks``).
@@ -159,7 +173,7 @@ class Resource:
 
     def get_action_args(self, environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:
         """:returns: the routed action name and the path variables for the method."""
-        routing = environ.get("wsgiorg.routing_args")
+        routing = environ.get(ROUTING_ARGS_KEY)
         args = dict(routing[1]) if routing else {}
         for key in _ROUTING_KEYS[:2]:
             args.pop(key, None)
@@ -258,17 +272,7 @@ class Resource:
 
     def _fault(self, exc: Exception, req: Request) -> webob.Response:
         environ = req.environ
+        fault = error_table(environ).answer(LOG, environ, exc)
         if isinstance(exc, UnexpectedAPIError):
             fault = Fault(500, f"Unexpected API Error. {self.settings.support_text}")
-        elif isinstance(exc, webob.exc.HTTPException) or hasattr(exc, "code"):
-            fault = fault_for_exception(exc)
-        else:
-            LOG.error(
-                "Unhandled error in %s %s (request %s)",
-                req.method,
-                req.path_qs,
-                environ.get("openstack.request_id", "-"),
-                exc_info=exc,
-            )
-            fault = Fault(500)
         return fault.response_for(environ)

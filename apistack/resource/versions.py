@@ -11,8 +11,16 @@ from dataclasses import dataclass, field
 from functools import total_ordering
 from typing import Any, Literal, TypeAlias
 
+from apistack.environ import (
+    DEFAULT_CONTEXT_KEY,
+    DEFAULT_SERVICE_TYPE,
+    JSON_MEDIA_TYPE,
+    vendor_media_type,
+)
+
 __all__ = [
     "DEFAULT_SUPPORT_TEXT",
+    "NULL_VERSION",
     "APISettings",
     "APIVersionRequest",
     "InvalidAPIVersionString",
@@ -121,7 +129,8 @@ class APIVersionRequest:
 #: a range bound as callers spell it: a version, an ``"X.Y"`` string, or None for unbounded.
 VersionBound: TypeAlias = "APIVersionRequest | str | None"
 
-_NULL = APIVersionRequest()
+#: "no version": what an unversioned API's requests run at, and an unset bound.
+NULL_VERSION = APIVersionRequest()
 
 
 def version_bound(value: VersionBound) -> APIVersionRequest | None:
@@ -149,8 +158,8 @@ def as_version(value: object) -> APIVersionRequest:
         try:
             return APIVersionRequest(str(value.get_string()))  # type: ignore[attr-defined]
         except ValueError:
-            return _NULL
-    return _NULL
+            return NULL_VERSION
+    return NULL_VERSION
 
 
 def request_argument(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -205,22 +214,22 @@ class APISettings:
     :param response_validation: ``warn``, ``error`` or ``ignore`` for response schemas.
     """
 
-    service_type: str = "compute"
+    service_type: str = DEFAULT_SERVICE_TYPE
     min_version: APIVersionRequest | None = None
     max_version: APIVersionRequest | None = None
     legacy_header: str | None = None
-    context_key: str = "openstack.context"
+    context_key: str = DEFAULT_CONTEXT_KEY
     support_text: str = DEFAULT_SUPPORT_TEXT
     response_validation: Literal["warn", "error", "ignore"] = "warn"
     media_types: tuple[str, ...] = field(init=False)
 
     def __init__(
         self,
-        service_type: str = "compute",
+        service_type: str = DEFAULT_SERVICE_TYPE,
         min_version: str | APIVersionRequest | None = None,
         max_version: str | APIVersionRequest | None = None,
         legacy_header: str | None = None,
-        context_key: str = "openstack.context",
+        context_key: str = DEFAULT_CONTEXT_KEY,
         support_text: str = DEFAULT_SUPPORT_TEXT,
         response_validation: Literal["warn", "error", "ignore"] = "warn",
     ) -> None:
@@ -242,7 +251,7 @@ class APISettings:
             "context_key": context_key,
             "support_text": support_text,
             "response_validation": response_validation,
-            "media_types": ("application/json", f"application/vnd.openstack.{service_type}+json"),
+            "media_types": (JSON_MEDIA_TYPE, vendor_media_type(service_type)),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)

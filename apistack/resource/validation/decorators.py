@@ -24,7 +24,13 @@ from typing import Any, TypeVar, cast
 import jsonschema.exceptions
 import webob
 
-from apistack.resource.decorators import VERSIONED_ATTR, UnexpectedAPIError
+from apistack.resource.decorators import (
+    BODY_SCHEMAS,
+    QUERY_SCHEMAS,
+    RESPONSE_SCHEMAS,
+    VERSIONED_ATTR,
+    UnexpectedAPIError,
+)
 from apistack.resource.exceptions import ValidationError
 from apistack.resource.results import ResponseObject, serialize_json
 from apistack.resource.validation.schemas import (
@@ -49,11 +55,6 @@ __all__ = [
 LOG = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: attribute names holding a method's ``VersionedSchema`` tuples (nova's names).
-BODY_SCHEMAS = "request_body_schemas"
-QUERY_SCHEMAS = "request_query_schemas"
-RESPONSE_SCHEMAS = "response_body_schemas"
 
 
 class ResponseValidationError(UnexpectedAPIError):
@@ -240,8 +241,9 @@ def response_body_schema(
                 if mode != "error":
                     LOG.warning("Response of %s breaks its schema: %s", owner, exc.message)
                     return result
-                LOG.error("Response of %s breaks its schema: %s", owner, exc.message)
-                raise ResponseValidationError() from exc
+                # Logged once, by the Resource that answers the 500.
+                reason = f"Response of {owner} breaks its schema: {exc.message}"
+                raise ResponseValidationError(reason) from exc
             return result
 
         setattr(wrapper, RESPONSE_SCHEMAS, schemas)
