@@ -16,6 +16,8 @@ every fault built for that environ carries the version headers too.
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +35,7 @@ __all__ = [
     "FAULT_NAMES",
     "VERSION_HEADERS_KEY",
     "Fault",
+    "OverLimitFault",
     "declared_status",
     "default_message",
     "fault_for_exception",
@@ -137,12 +140,42 @@ class Fault(webob.exc.HTTPException):
         """The fault as a response, without version headers (they need the environ)."""
         return fault_response(self.code, self.message, self.headers)
 
+    @property
+    def status_int(self) -> int:
+        """The status, as WebOb and the nova lineage's ``Fault`` name it."""
+        return self.code
+
     def response_for(self, environ: WSGIEnvironment) -> webob.Response:
         """:returns: the fault response for this request, version headers included."""
         return fault_response(self.code, self.message, self.headers, environ)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.response_for(environ)(environ, start_response)
+
+
+class OverLimitFault(Fault):
+    """A rate limit was hit: 413 with ``Retry-After`` and the lineage's ``overLimitFault``
+    body, ``{"overLimitFault": {"code", "message", "details"}}``.
+
+    :param message: what happened.
+    :param details: which limit, for the client.
+    :param retry_time: when to retry (seconds since the epoch); ``Retry-After`` is the wait
+        from now, rounded up, never negative.
+    """
+
+    fault_name = "overLimitFault"
+
+    def __init__(self, message: str, details: str, retry_time: float, code: int = 413) -> None:
+        delay = max(0, math.ceil(retry_time - time.time()))
+        super().__init__(code, str(message), {"Retry-After": str(delay)})
+        self.details = str(details)
+
+    def response_for(self, environ: WSGIEnvironment) -> webob.Response:
+        """:returns: the 413 with the ``overLimitFault`` body and the version headers."""
+        response = super().response_for(environ)
+        detail = {"code": self.code, "message": self.message, "details": self.details}
+        response.body = json.dumps({self.fault_name: detail}).encode()
+        return response
 
 
 def _exception_headers(exc: BaseException) -> dict[str, str]:

@@ -292,6 +292,8 @@ def api_version(
         setattr(gated, VERSIONED_ATTR, entry)
         gated.min_version = low  # type: ignore[attr-defined]
         gated.max_version = high  # type: ignore[attr-defined]
+        # the lineage's spelling of the next overload: ``@index.api_version("3.1")``
+        gated.api_version = api_version  # type: ignore[attr-defined]
         with _pending_lock:
             _pending.setdefault(f"{func.__module__}:{func.__qualname__}", []).append(entry)
         return cast(F, gated)

@@ -1,0 +1,83 @@
+"""cinder.api.openstack.wsgi on apistack: cinder's names for apistack's resource layer."""
+
+import routes
+from cinder import exception, i18n
+from cinder.api.openstack import api_version_request as api_version
+
+from apistack.resource import APISettings, Controller, Fault
+from apistack.resource import Resource as _Resource
+from apistack.resource import ResponseObject as _ResponseObject
+from apistack.resource.decorators import action, extends, response
+from apistack.resource.faults import OverLimitFault
+from apistack.resource.request import Request as _Request
+from apistack.resource.serializers import (
+    ActionDispatcher,
+    DictSerializer,
+    JSONDeserializer,
+    JSONDictSerializer,
+    TextDeserializer,
+)
+
+__all__ = [
+    "ActionDispatcher",
+    "Controller",
+    "DictSerializer",
+    "Fault",
+    "JSONDeserializer",
+    "JSONDictSerializer",
+    "OverLimitFault",
+    "Request",
+    "Resource",
+    "ResponseObject",
+    "TextDeserializer",
+    "action",
+    "extends",
+    "response",
+]
+
+VOLUME_SERVICE = "volume"
+API_VERSION_REQUEST_HEADER = "OpenStack-API-Version"
+SUPPORTED_CONTENT_TYPES = ("application/json", "application/vnd.openstack.volume+json")
+
+SETTINGS = APISettings(
+    service_type=VOLUME_SERVICE,
+    min_version=api_version._MIN_API_VERSION,
+    max_version=api_version._MAX_API_VERSION,
+    context_key="cinder.context",
+)
+
+#: cinder.api.versions builds an oslo.service Router, which needs a real Routes mapper.
+APIMapper = routes.Mapper
+
+
+class Request(_Request):
+    """cinder's request: its context key, translations and DB-object caches."""
+
+    context_key = SETTINGS.context_key
+    api_settings = SETTINGS
+    db_item_kinds = {
+        "volumes": "volume",
+        "volume_types": "volume_type",
+        "snapshots": "snapshot",
+        "backups": "backup",
+    }
+    available_languages = staticmethod(i18n.get_available_languages)
+
+
+class Resource(_Resource):
+    """``wsgi.Resource(Controller())``, as cinder's ``create_resource()`` builds it."""
+
+    default_settings = SETTINGS
+    request_class = Request
+    client_errors = {
+        exception.NotAuthorized: 403,
+        exception.VersionNotFoundForAPIMethod: 404,
+        exception.Invalid: None,
+        exception.NotFound: None,
+    }
+
+
+class ResponseObject(_ResponseObject):
+    """cinder's ResponseObject: 200 until a code is known."""
+
+    FALLBACK_CODE = 200
