@@ -36,7 +36,7 @@ from apistack.resource.decorators import (
     take_pending,
 )
 from apistack.resource.exceptions import VersionNotFoundForAPIMethod
-from apistack.resource.versions import APIVersionRequest, request_version
+from apistack.resource.versions import NULL_VERSION, APIVersionRequest, request_version
 
 __all__ = [
     "Controller",
@@ -104,7 +104,7 @@ def _own_sets(cls: type, inherited: VersionedSets) -> VersionedSets:
         _check_disjoint(cls, name, impls)
         # Newest range first: most requests ask for recent versions.
         ordered = tuple(
-            sorted(impls, key=lambda m: m.min_version or APIVersionRequest(), reverse=True)
+            sorted(impls, key=lambda m: m.min_version or NULL_VERSION, reverse=True)
         )
         sets[name] = ordered
         setattr(cls, name, _versioned_dispatcher(name, ordered))
