@@ -36,7 +36,7 @@ from apistack.resource.decorators import (
     take_pending,
 )
 from apistack.resource.exceptions import VersionNotFoundForAPIMethod
-from apistack.resource.versions import NULL_VERSION, APIVersionRequest, request_version
+from apistack.resource.versions import NULL_VERSION, request_version
 
 __all__ = [
     "Controller",
@@ -60,10 +60,10 @@ _mixin_sets: dict[type, VersionedSets] = {}
 
 
 def _check_disjoint(cls: type, name: str, impls: list[VersionedMethod]) -> None:
-    ordered = sorted(impls, key=lambda m: m.min_version or APIVersionRequest("0.0"))
+    ordered = sorted(impls, key=lambda m: m.min_version or NULL_VERSION)
     for before, after in itertools.pairwise(ordered):
         before_high = before.max_version
-        after_low = after.min_version or APIVersionRequest("0.0")
+        after_low = after.min_version or NULL_VERSION
         if before_high is None or before_high >= after_low:
             raise ControllerDefinitionError(
                 f"{cls.__qualname__}.{name}: versioned implementations overlap: "
