@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import webob.exc
 
@@ -102,7 +102,8 @@ def _own_sets(cls: type, inherited: VersionedSets) -> VersionedSets:
                 "above @api_version and would be lost; put @api_version outermost"
             )
         impls = [*sets.get(name, ()), *declared]
-        _check_disjoint(cls, name, impls)
+        if getattr(cls, "overlapping_versions", "reject") == "reject":
+            _check_disjoint(cls, name, impls)
         # Newest range first: most requests ask for recent versions.
         ordered = tuple(
             sorted(impls, key=lambda m: m.min_version or APIVersionRequest(), reverse=True)
@@ -150,6 +151,10 @@ class Controller:
     #: what a versioned method raises for a version none of its implementations serves
     #: (a service's own class, so its code and tests that expect it keep working).
     version_error: type[Exception] = VersionNotFoundForAPIMethod
+    #: ``"reject"``: overlapping ranges of one method are an error when the class is defined;
+    #: ``"newest"``: the lineage's rule, the implementation with the highest ``min_version``
+    #: serving the request wins (cinder's, manila's and nova 31's tests rely on it).
+    overlapping_versions: ClassVar[Literal["reject", "newest"]] = "reject"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -68,9 +68,10 @@ class Request(_Request):
 
 
 class Controller(_Controller):
-    """cinder's controller base: its version error and the fields it strips."""
+    """cinder's controller base: its version error and rule, and the fields it strips."""
 
     version_error = exception.VersionNotFoundForAPIMethod
+    overlapping_versions = "newest"
     clean_name_and_description = staticmethod(
         functools.partial(
             _Controller.strip_string_fields,
