@@ -225,5 +225,6 @@ def fault_for_exception(exc: BaseException, mapped: int | None = None) -> Fault:
         return Fault(mapped)
     message = None
     if getattr(exc, "safe", False):
-        message = str(getattr(exc, "message", None) or exc)
+        # str() first: the lineage's exceptions keep the unformatted template in ``message``
+        message = str(exc) or str(getattr(exc, "message", None) or "")
     return Fault(code or 500, message, _exception_headers(exc))

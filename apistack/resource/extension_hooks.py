@@ -70,13 +70,24 @@ def run_post_hooks(
                 answer = hook(req=req, resp_obj=resp_obj, **args)
         except StopIteration:
             continue
-        except VersionNotFoundForAPIMethod:
-            continue  # an extension versioned out of this request does not apply
         except webob.exc.HTTPException as exc:
             answer = exc
+        except Exception as exc:
+            if _versioned_out(hook, exc):
+                continue  # an extension versioned out of this request does not apply
+            raise
         if answer:
             return answer
     return None
+
+
+def _versioned_out(hook: PostHook, exc: Exception) -> bool:
+    owner = getattr(hook, "__self__", None)
+    errors = (
+        VersionNotFoundForAPIMethod,
+        getattr(owner, "version_error", VersionNotFoundForAPIMethod),
+    )
+    return isinstance(exc, errors)
 
 
 def is_response(result: Any) -> bool:

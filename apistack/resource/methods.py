@@ -37,9 +37,14 @@ class ResourceOperation:
 
 
 class MethodEntry:
-    """A dispatchable controller method: a plain callable or a set of versioned overloads."""
+    """A dispatchable controller method: a plain callable or a set of versioned overloads.
 
-    __slots__ = ("controller", "name", "overloads", "plain")
+    The implementations are bound once; ``select`` still looks the name up on the controller,
+    so a method replaced after the resource was built (as the lineage's tests patch them) is
+    the one called.
+    """
+
+    __slots__ = ("controller", "dispatcher", "name", "overloads", "plain")
 
     def __init__(self, controller: Any, name: str) -> None:
         self.controller = controller
@@ -51,6 +56,7 @@ class MethodEntry:
             (impl, impl.func.__get__(controller)) for impl in impls
         )
         self.plain: Callable[..., Any] | None = None if impls else getattr(controller, name)
+        self.dispatcher = getattr(type(controller), name, None) if impls else None
 
     def operations(self, action_key: str | None) -> tuple[ResourceOperation, ...]:
         """:returns: the functions behind this method, each with its version range."""
@@ -66,8 +72,11 @@ class MethodEntry:
 
     def select(self, version: APIVersionRequest) -> Callable[..., Any] | None:
         """:returns: the bound implementation serving ``version``, or None."""
+        current = getattr(self.controller, self.name, None)
         if self.plain is not None:
-            return self.plain
+            return current if current is not None else self.plain
+        if getattr(current, "__func__", None) is not self.dispatcher:
+            return current  # replaced since the resource was built
         for impl, bound in self.overloads:
             if impl.serves(version):
                 return bound

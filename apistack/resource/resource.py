@@ -228,12 +228,18 @@ class Resource:
         self, method: Callable[..., Any], version: APIVersionRequest, result: Any
     ) -> Any:
         """Normalise a method's result: a body (dict, list or None) or a ``ResponseObject``
-        becomes a ``ResponseObject`` whose ``code`` is known; a response is kept as it is.
+        becomes a ``ResponseObject`` whose ``code`` is known; a response is kept as it is; a
+        string is a ``text/plain`` response.
 
         :raises TypeError: for any other result, or a method with no code for ``version``.
         """
         if is_response(result):
             return result
+        if isinstance(result, (str, bytes)):
+            # the lineage's wsgify sent a bare string as the body (cinder's encryption key id)
+            code = select_response_code(method, version) or 200
+            body = result.encode() if isinstance(result, str) else result
+            return webob.Response(body=body, status=status_line(code), content_type="text/plain")
         if isinstance(result, ResponseObject):
             resp_obj = result
         elif result is None or isinstance(result, (dict, list)):

@@ -3,9 +3,10 @@
 1. Each ``ResourceExtension`` becomes a resource app (the router's ``resource_class`` around
    its controller) declared with ``mapper.resource(member_name, collection, ...)``, plus its
    ``custom_routes_fn``. Those with ``inherits`` come after the others, so the collection
-   they inherit from is built; they also get that resource's action extensions. A
-   top-level collection that is already routed is logged and skipped (Routes would have
-   served the first declaration anyway).
+   they inherit from is built; they also get that resource's action extensions. A route
+   declared before (a core collection an extension declares again) keeps its first resource,
+   as Routes matched the first of equal routes; the new resource serves the rest and becomes
+   the collection's resource for controller extensions, as in cinder's router.
 2. Each ``ControllerExtension`` adds its controller's ``@action`` methods and ``@extends``
    hooks to the resource of its collection (``Resource.register_extensions``). An unknown
    collection is logged and skipped, as nova and cinder do.
@@ -56,12 +57,8 @@ def declare_resources(
     """Declare the routes of ``resources`` (see the module docstring, step 1)."""
     ordered = [r for r in resources if not r.inherits] + [r for r in resources if r.inherits]
     for ext in ordered:
-        if not ext.parent and ext.collection in registry:
-            # Routes would answer with the first declaration; apistack refuses duplicate
-            # routes, so the later resource is not routed at all.
-            LOG.warning("Resource %s is already routed; its extension is skipped", ext.collection)
-            continue
         LOG.debug("Extended resource: %s", ext.collection)
+        start = len(mapper.declarations)
         app = _resource_app(ext, registry, settings, resource_class)
         registry.by_collection[ext.collection] = app
         options: dict[str, Any] = {
@@ -74,6 +71,8 @@ def declare_resources(
         mapper.resource(ext.member_name or ext.collection, ext.collection, **options)
         if ext.custom_routes_fn is not None:
             ext.custom_routes_fn(mapper, app)
+        if mapper.drop_redeclared(start):
+            LOG.debug("Resource %s: routes declared before keep their resource", ext.collection)
 
 
 def extend_resources(manager: ExtensionManager, registry: ResourceRegistry) -> None:

@@ -229,3 +229,22 @@ def test_mixin_versioned_methods_and_actions_reach_the_controller() -> None:
     req.api_version_request = APIVersionRequest("3.4")  # type: ignore[attr-defined]
     with pytest.raises(VersionNotFoundForAPIMethod):
         Mixed().summary(req)
+
+
+class Lineage(Controller):
+    overlapping_versions = "newest"
+
+    @Controller.api_version("3.1")
+    def index(self, req: Any) -> str:
+        return "3.1"
+
+    @Controller.api_version("3.4")
+    def index(self, req: Any) -> str:  # type: ignore[no-redef]
+        return "3.4"
+
+
+def test_lineage_rule_lets_the_newest_overlapping_range_win() -> None:
+    req = webob.Request.blank("/")
+    for version, expected in (("3.2", "3.1"), ("3.4", "3.4"), ("3.9", "3.4")):
+        req.api_version_request = APIVersionRequest(version)  # type: ignore[attr-defined]
+        assert Lineage().index(req) == expected

@@ -1,10 +1,13 @@
 """cinder.api.openstack.wsgi on apistack: cinder's names for apistack's resource layer."""
 
+import functools
+
 import routes
 from cinder import exception, i18n
 from cinder.api.openstack import api_version_request as api_version
 
-from apistack.resource import APISettings, Controller, Fault
+from apistack.resource import APISettings, Fault
+from apistack.resource import Controller as _Controller
 from apistack.resource import Resource as _Resource
 from apistack.resource import ResponseObject as _ResponseObject
 from apistack.resource.decorators import action, extends, response
@@ -61,7 +64,20 @@ class Request(_Request):
         "snapshots": "snapshot",
         "backups": "backup",
     }
-    available_languages = staticmethod(i18n.get_available_languages)
+    available_languages = staticmethod(lambda: i18n.get_available_languages())
+
+
+class Controller(_Controller):
+    """cinder's controller base: its version error and rule, and the fields it strips."""
+
+    version_error = exception.VersionNotFoundForAPIMethod
+    overlapping_versions = "newest"
+    clean_name_and_description = staticmethod(
+        functools.partial(
+            _Controller.strip_string_fields,
+            fields=("name", "description", "display_name", "display_description"),
+        )
+    )
 
 
 class Resource(_Resource):
