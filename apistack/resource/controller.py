@@ -105,9 +105,7 @@ def _own_sets(cls: type, inherited: VersionedSets) -> VersionedSets:
         if getattr(cls, "overlapping_versions", "reject") == "reject":
             _check_disjoint(cls, name, impls)
         # Newest range first: most requests ask for recent versions.
-        ordered = tuple(
-            sorted(impls, key=lambda m: m.min_version or NULL_VERSION, reverse=True)
-        )
+        ordered = tuple(sorted(impls, key=lambda m: m.min_version or NULL_VERSION, reverse=True))
         sets[name] = ordered
         setattr(cls, name, _versioned_dispatcher(name, ordered))
     return sets
