@@ -142,7 +142,9 @@ class ErrorTable:
 
     def _resolve_deferred(self) -> None:
         for path in [p for p in self._deferred if _split_path(p)[0] in sys.modules]:
-            code = self._deferred.pop(path)
+            code = self._deferred.pop(path, None)
+            if code is None:  # another thread of a threaded worker resolved it first
+                continue
             try:
                 self.classes[_exception_class(path)] = code
             except ValueError:
