@@ -19,12 +19,12 @@ import json
 import math
 import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import webob
 import webob.exc
 
-from apistack.environ import VERSION_HEADERS_KEY, status_line
+from apistack.environ import VERSION_HEADERS_KEY, VERSION_KEY, status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -112,6 +112,11 @@ class Fault(webob.exc.HTTPException):
     ``Fault(webob.exc.HTTPNotFound(explanation=...))`` all work.
     """
 
+    #: when set, a fault rendered for a request whose version was set but not negotiated
+    #: (called as a WSGI app outside a ``Resource``, as the lineage's tests do) announces that
+    #: version for this service type.
+    service_type: ClassVar[str | None] = None
+
     def __init__(
         self,
         error: int | webob.exc.HTTPException,
@@ -147,10 +152,21 @@ class Fault(webob.exc.HTTPException):
 
     def response_for(self, environ: WSGIEnvironment) -> webob.Response:
         """:returns: the fault response for this request, version headers included."""
-        return fault_response(self.code, self.message, self.headers, environ)
+        response = fault_response(self.code, self.message, self.headers, environ)
+        if self.service_type and VERSION_HEADERS_KEY not in environ:
+            response.headerlist.extend(_announced_version(environ, self.service_type))
+        return response
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.response_for(environ)(environ, start_response)
+
+
+def _announced_version(environ: WSGIEnvironment, service_type: str) -> list[tuple[str, str]]:
+    version = environ.get(VERSION_KEY)
+    if not version:
+        return []
+    header = "OpenStack-API-Version"
+    return [(header, f"{service_type} {version.get_string()}"), ("Vary", header)]
 
 
 class OverLimitFault(Fault):

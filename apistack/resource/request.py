@@ -37,16 +37,22 @@ def _kind_methods(plural: str, singular: str) -> dict[str, Callable[..., Any]]:
     ``cache_db_<singular>(item)``, ``get_db_<plural>()`` and ``get_db_<singular>(id)``."""
 
     def cache_many(self: Request, items: Iterable[Any]) -> None:
-        self.cache_db_items(plural, list(items), "id")
+        listed = list(items)
+        self.cache_db_items(plural, listed, "id")
+        if plural in self.db_items_by_path:
+            self.cache_db_items(self.path, listed, "id")
 
     def cache_one(self: Request, item: Any) -> None:
-        self.cache_db_items(plural, [item], "id")
+        cache_many(self, [item])
 
     def get_many(self: Request) -> dict[Any, Any] | None:
-        return self.get_db_items(plural)
+        found = self.get_db_items(plural)
+        return (
+            found if found or plural not in self.db_items_by_path else self.get_db_items(self.path)
+        )
 
     def get_one(self: Request, item_id: Any) -> Any:
-        return self.get_db_item(plural, item_id)
+        return (get_many(self) or {}).get(item_id)
 
     return {
         f"cache_db_{plural}": cache_many,
@@ -66,6 +72,11 @@ class Request(webob.Request):
     #: ``{plural: singular}`` kinds of DB objects that get ``cache_db_<plural>``,
     #: ``cache_db_<singular>``, ``get_db_<plural>`` and ``get_db_<singular>`` methods.
     db_item_kinds: ClassVar[Mapping[str, str]] = {}
+    #: kinds also cached under the request path, for code that reads ``cached_resource()``
+    #: without a name (cinder caches its volumes so).
+    db_items_by_path: ClassVar[frozenset[str]] = frozenset()
+    #: raised (with ``content_type=``) for a body of a media type the API does not read.
+    content_type_error: ClassVar[Callable[..., Exception]] = InvalidContentType
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -145,7 +156,7 @@ class Request(webob.Request):
         :param service_type: the service whose vendor type is read; the API's own when None.
         :returns: ``application/json`` or the vendor JSON type; None when the header is
             absent, empty or ``text/plain`` (the body is then still read as JSON).
-        :raises InvalidContentType: for any other media type (415).
+        :raises InvalidContentType: (``content_type_error``) for any other media type (415).
         """
         raw = self.environ.get("CONTENT_TYPE")
         if not raw:
@@ -155,7 +166,7 @@ class Request(webob.Request):
             return None
         if media in self.media_types(service_type):
             return str(media)
-        raise InvalidContentType()
+        raise self.content_type_error(content_type=media)
 
     def available_languages(self) -> Iterable[str]:
         """:returns: the locales the service has translations for: none here; a service's

@@ -6,8 +6,9 @@ import routes
 from cinder import exception, i18n
 from cinder.api.openstack import api_version_request as api_version
 
-from apistack.resource import APISettings, Fault
+from apistack.resource import APISettings
 from apistack.resource import Controller as _Controller
+from apistack.resource import Fault as _Fault
 from apistack.resource import Resource as _Resource
 from apistack.resource import ResponseObject as _ResponseObject
 from apistack.resource.decorators import action, extends, response
@@ -65,6 +66,14 @@ class Request(_Request):
         "backups": "backup",
     }
     available_languages = staticmethod(lambda: i18n.get_available_languages())
+    db_items_by_path = frozenset({"volumes"})
+    content_type_error = exception.InvalidContentType
+
+
+class Fault(_Fault):
+    """cinder's fault: announces the request's volume API version."""
+
+    service_type = VOLUME_SERVICE
 
 
 class Controller(_Controller):
@@ -86,6 +95,7 @@ class Resource(_Resource):
     default_settings = SETTINGS
     request_class = Request
     client_errors = {
+        exception.InvalidContentType: 415,
         exception.NotAuthorized: 403,
         exception.VersionNotFoundForAPIMethod: 404,
         exception.Invalid: None,
