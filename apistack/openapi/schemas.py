@@ -87,11 +87,10 @@ def query_parameter(name: str, prop: Any) -> dict[str, Any]:
 
 
 def success_response(code: int, operation: Operation, version: APIVersionRequest | None) -> Any:
-    """:returns: the response object of ``operation``'s success ``code``: no body for 204,
-    else JSON with the ``@response_body_schema`` for ``version`` (any JSON without one)."""
-    out: dict[str, Any] = {"description": "success"}
-    if code == 204:
-        return out
-    schema = one_schema(operation.response, version)
-    out["content"] = {"application/json": {"schema": schema if schema is not None else {}}}
-    return out
+    """:returns: the response object of ``operation``'s success ``code``: JSON with the
+    ``@response_body_schema`` for ``version``; without one the body is not described (a
+    method may return nothing, an empty body, or any JSON)."""
+    schema = one_schema(operation.response, version) if code != 204 else None
+    if schema is None:
+        return {"description": "success (body not described)"}
+    return {"description": "success", "content": {"application/json": {"schema": schema}}}

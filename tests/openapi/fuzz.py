@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import collections
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from tests.functional.wire import create_server
 
 TOKEN = "fuzz:fuzz"
 POSITIVE_CHECKS = [
@@ -65,11 +67,15 @@ def _run_operation(
     settings: hypothesis.settings,
     seed: int,
     outcome: Outcome,
+    path_values: Mapping[str, str] | None = None,
 ) -> None:
     checks = NEGATIVE_CHECKS if mode is GenerationMode.NEGATIVE else POSITIVE_CHECKS
     label = f"{mode.value} {operation.method.upper()} {operation.path}"
+    if path_values:
+        label += f" {dict(path_values)}"
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_values)
 
-    @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+    @hypothesis.given(case=strategy)
     @settings
     @hypothesis.seed(seed)
     def send(case: Any) -> None:
@@ -104,6 +110,7 @@ def drive(
     seed: int,
     microversion: str | None = None,
     modes: Iterable[GenerationMode] = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE),
+    known: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Outcome:
     """Send up to ``max_examples`` generated requests per operation and mode.
 
@@ -112,6 +119,9 @@ def drive(
     :param max_examples: hypothesis examples per operation and mode.
     :param seed: the seed, so a run is repeatable.
     :param microversion: sent in ``OpenStack-API-Version`` with every request.
+    :param known: path parameter values of resources that exist, by path template
+        (``{"/servers/{id}": {"id": ...}}``): each such operation (but ``DELETE``) is also
+        driven with them, so it reaches its success codes, not only 404s.
     :returns: the requests sent, their statuses and the failed checks.
     """
     # The token is sent by the driver, not generated: noauth answers a request without one
@@ -138,5 +148,26 @@ def drive(
                 # value before giving up.
                 outcome.skipped.append(f"{mode.value} {operation.method.upper()} {operation.path}")
                 continue
-            _run_operation(operation, mode, (base_url, headers), settings, seed, outcome)
+            target = (base_url, headers)
+            _run_operation(operation, mode, target, settings, seed, outcome)
+            values = (known or {}).get(operation.path)
+            if values and operation.method.upper() != "DELETE":
+                _run_operation(operation, mode, target, settings, seed, outcome, values)
     return outcome
+
+
+def known_resources(server_url: str) -> dict[str, dict[str, str]]:
+    """Create a server for the fuzz token's project on the served example.
+
+    :param server_url: ``http://127.0.0.1:PORT``.
+    :returns: path parameter values that exist, for :func:`drive`'s ``known``.
+    """
+    server = create_server(server_url, TOKEN, "fuzzed")
+    return {
+        "/servers/{id}": {"id": server},
+        "/servers/{id}/action": {"id": server},
+        "/flavors/{id}": {"id": "1"},
+        "/flavors/{flavor_id}/os-extra_specs": {"flavor_id": "1"},
+        "/flavors/{flavor_id}/os-extra_specs/{id}": {"flavor_id": "1"},
+        "/versions/{id}": {"id": "v2.1"},
+    }

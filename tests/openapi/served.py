@@ -21,7 +21,7 @@ from apistack.deploy import load_app
 from apistack.examples.compute.routes import HIGHEST_MAX_VERSION
 from apistack.openapi import openapi_document
 from tests.functional.conftest import API_PASTE, ServedStack
-from tests.openapi.fuzz import Outcome, drive
+from tests.openapi.fuzz import Outcome, drive, known_resources
 
 
 def _microversions() -> list[str | None]:
@@ -37,7 +37,7 @@ def _run(stack: ServedStack, app: object, examples: int, seed: int) -> int:
         operations = sum(len(item) for item in document["paths"].values())
         outcome: Outcome = drive(
             document, stack.url + "/v2.1", max_examples=examples, seed=seed,
-            microversion=microversion,
+            microversion=microversion, known=known_resources(stack.url),
         )  # fmt: skip
         name = microversion or "whole range"
         print(f"{name}: document {size} bytes, {operations} operations; {outcome.summary()}")
