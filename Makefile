@@ -73,6 +73,18 @@ serve: venv
 # (interactive) or prints the apt-get command and skips those figures; INSTALL_WRK=yes runs
 # `apt-get update && apt-get install -y wrk` (as root) without asking.
 INSTALL_WRK ?=
+
+# The long schemathesis run: the served example against its OpenAPI document, for the whole
+# range and every microversion, $(OPENAPI_EXAMPLES) examples per operation and mode
+# (tests/openapi/served.py). `make test` runs a short seeded one. Part of `make fuzz`.
+OPENAPI_EXAMPLES ?= 200
+OPENAPI_SEED ?= 1
+.PHONY: fuzz fuzz-openapi
+fuzz-openapi: venv
+	$(BIN)/python -m tests.openapi.served --examples $(OPENAPI_EXAMPLES) --seed $(OPENAPI_SEED)
+
+fuzz: fuzz-openapi
+
 bench: venv
 	for b in benchmarks/*_bench.py; do APISTACK_INSTALL_WRK=$(INSTALL_WRK) $(BIN)/python $$b || exit 1; done
 

@@ -4,6 +4,7 @@
 - ``apistack-filter-options``: each paste filter's ``Option`` tuple (key, type, default, help).
 - ``apistack-cli``: the ``--help`` of a command and each of its subcommands.
 - ``apistack-public-names``: a package's ``__all__``, each name linked where it is defined.
+- ``apistack-openapi-download``: an ini's OpenAPI document, written at build time and linked.
 
 Each renders reStructuredText and parses it in place; a missing object fails the build.
 """
@@ -13,17 +14,24 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import json
+import logging
 import re
+import tempfile
 from collections import defaultdict
 from importlib.metadata import distribution
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 DISTRIBUTION = "apistack"
+#: where generated downloads are written, under the source directory (ignored by git).
+GENERATED = "_generated"
 
 #: the start of a field-list item (``:returns:``, ``:param name:``), not a role (``:func:`x```).
 FIELD = re.compile(r":\w[\w ]*:(\s|$)")
@@ -183,6 +191,39 @@ class PublicNames(RstDirective):
         return [".. rubric:: Public names (``__all__``)", "", *lines, ""] if lines else []
 
 
+class OpenAPIDownload(RstDirective):
+    """Build an ini's app, write its OpenAPI document into the source tree's ``_generated``
+    (ignored by git) and link it for download: the published document is the code's."""
+
+    required_arguments = 1
+    option_spec: ClassVar[dict[str, Any]] = {
+        "app": directives.unchanged,
+        "microversion": directives.unchanged,
+    }
+
+    def rst_lines(self) -> list[str]:
+        from apistack.deploy import load_app
+        from apistack.openapi import openapi_document
+
+        ini = Path(self.env.srcdir).parents[1] / self.arguments[0]
+        name = self.options.get("app", "osapi_compute")
+        microversion = self.options.get("microversion")
+        logging.disable(logging.WARNING)  # noauth's start-up warning is not the site's
+        try:
+            with tempfile.TemporaryDirectory() as state:
+                app = load_app(str(ini), name, {"state_dir": state})
+                document = openapi_document(app, microversion)
+        finally:
+            logging.disable(logging.NOTSET)
+        filename = f"{ini.stem}-{microversion or 'all'}.json"
+        target = Path(self.env.srcdir) / GENERATED / filename
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        what = f"microversion {microversion}" if microversion else "the whole range"
+        paths = len(document.get("paths", {}))
+        return [f"- :download:`{filename} </{GENERATED}/{filename}>`: {what}, {paths} paths", ""]
+
+
 def indent_field_continuations(
     app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
@@ -206,5 +247,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("apistack-filter-options", FilterOptions)
     app.add_directive("apistack-cli", CommandLine)
     app.add_directive("apistack-public-names", PublicNames)
+    app.add_directive("apistack-openapi-download", OpenAPIDownload)
     app.connect("autodoc-process-docstring", indent_field_continuations)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
