@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -39,6 +39,8 @@ STATE_DIR_ENV = "APISTACK_STATE_DIR"
 DEFAULT_STATE_DIR = ".state"
 _BUSY_TIMEOUT_MS = 10_000
 _INHERITED: list[sqlite3.Connection] = []
+# Above every seq SQLite can hand out (an INTEGER PRIMARY KEY is a signed 64-bit integer).
+_AFTER_LAST = 2**63 - 1
 
 
 @dataclass
@@ -94,6 +96,18 @@ class ServerStore(Protocol):
 
     def list(self, project_id: str | None) -> list[ServerRecord]:
         """:returns: the project's servers (all when None), newest first."""
+        ...
+
+    def scan(
+        self,
+        project_id: str | None,
+        before_seq: int | None = None,
+        batch: int = 64,
+        name: Callable[[str], bool] | None = None,
+    ) -> Iterator[ServerRecord]:
+        """:returns: the project's servers (all when None) older than ``before_seq`` whose
+        name passes ``name``, newest first, read ``batch`` at a time, so stopping early
+        costs only what was read."""
         ...
 
     def update(
@@ -226,6 +240,28 @@ class SQLiteServerStore:
                 "SELECT * FROM servers WHERE project_id = ? ORDER BY seq DESC", (project_id,)
             )
         return [_from_row(row) for row in rows.fetchall()]
+
+    def scan(
+        self,
+        project_id: str | None,
+        before_seq: int | None = None,
+        batch: int = 64,
+        name: Callable[[str], bool] | None = None,
+    ) -> Iterator[ServerRecord]:
+        """See ``ServerStore.scan``: indexed range queries on ``(project_id, seq)``, each
+        starting below the last row read (no cursor stays open between batches); ``name``
+        is checked on the row, before a record is built."""
+        conn = self._connection()
+        where = "seq < :before" + ("" if project_id is None else " AND project_id = :project")
+        query = f"SELECT * FROM servers WHERE {where} ORDER BY seq DESC LIMIT :batch"
+        before = before_seq if before_seq is not None else _AFTER_LAST
+        while True:
+            params = {"before": before, "project": project_id, "batch": batch}
+            rows = conn.execute(query, params).fetchall()
+            yield from (_from_row(row) for row in rows if name is None or name(row["name"]))
+            if len(rows) < batch:
+                return
+            before = int(rows[-1]["seq"])
 
     def update(
         self,
