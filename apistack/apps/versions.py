@@ -28,6 +28,7 @@ from apistack.resource.faults import fault_for_exception
 from apistack.resource.negotiation import LEGACY_V2_KEY, VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import serialize_json, status_line
+from apistack.resource.url_encoding import url_encoding_fault
 from apistack.resource.versions import APISettings
 
 if TYPE_CHECKING:
@@ -155,6 +156,9 @@ class Versions:
         return VersionNegotiator(settings)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        bad_url = url_encoding_fault(environ)  # before the path is read as text, below
+        if bad_url is not None:
+            return bad_url(environ, start_response)
         req = Request(environ)
         try:
             code, body, headers = self._answer(req)

@@ -15,14 +15,13 @@ table, the negotiator) is built in ``__init__``.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import webob
 
+from apistack.resource.body import parse_json_body, read_body_bytes
 from apistack.resource.controller import (
     Controller,
     UnexpectedAPIError,
@@ -158,10 +157,7 @@ class Resource:
         if not raw:
             return None
         req.get_content_type(self.settings.service_type)
-        try:
-            return json.loads(raw)
-        except (ValueError, RecursionError):
-            raise MalformedRequestBody() from None
+        return parse_json_body(raw)
 
     def _resolve(self, action: str, body: Any, version: APIVersionRequest) -> Callable[..., Any]:
         if action == "action" and self.wsgi_actions:
@@ -243,33 +239,6 @@ class Resource:
             )
             fault = Fault(500)
         return fault.response_for(environ)
-
-
-def read_body_bytes(environ: WSGIEnvironment) -> bytes:
-    """Read the whole request body once, and leave it re-readable for the method.
-
-    Errors raised by a wrapped ``wsgi.input`` (the size limiter's 413) propagate as they are.
-    """
-    length = environ.get("CONTENT_LENGTH")
-    stream = environ.get("wsgi.input")
-    if stream is None:
-        return b""
-    if length:
-        try:
-            size = int(length)
-        except ValueError:
-            return b""
-        raw: bytes = stream.read(size) if size > 0 else b""
-    elif environ.get("wsgi.input_terminated") or (
-        environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
-    ):
-        raw = stream.read()
-    else:
-        return b""
-    environ["wsgi.input"] = io.BytesIO(raw)
-    environ["CONTENT_LENGTH"] = str(len(raw))
-    environ["webob.is_body_seekable"] = True
-    return raw
 
 
 class _NoBody:

@@ -36,6 +36,7 @@ __all__ = ["ServersController"]
 
 #: the most servers one create request may make (a stand-in for nova's quota).
 MAX_SERVERS_PER_REQUEST = 50
+_COUNT_DIGITS = 9
 # Rows read per query while filtering by name, status or locked (most rows may not match).
 _FILTERED_BATCH = 200
 _TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
@@ -80,15 +81,23 @@ def _boot_image(server: dict[str, Any]) -> str:
     raise Fault(400, _BAD_BOOT)
 
 
+def _count(value: Any) -> int:
+    """A validated count (a positive integer or digit string), capped where no quota reaches:
+    ``int()`` refuses strings of more than 4,300 digits."""
+    text = str(value)
+    return int(text) if len(text) <= _COUNT_DIGITS else 10**_COUNT_DIGITS
+
+
 def _counts(server: dict[str, Any]) -> int:
-    min_count = int(server.get("min_count", 1))
-    max_count = int(server.get("max_count", min_count))
+    min_count = _count(server.get("min_count", 1))
+    max_count = _count(server.get("max_count", min_count))
     if min_count > max_count:
         raise Fault(400, "min_count must be <= max_count")
     if max_count > MAX_SERVERS_PER_REQUEST:
+        requested = max_count if max_count < 10**_COUNT_DIGITS else f"over {max_count - 1}"
         raise Fault(
             403,
-            f"Quota exceeded for instances: Requested {max_count}, but the limit is "
+            f"Quota exceeded for instances: Requested {requested}, but the limit is "
             f"{MAX_SERVERS_PER_REQUEST}",
         )
     return max_count
@@ -191,6 +200,7 @@ class ServersController(ServerActionsController):
 
     @response(202)
     @expected_errors((400, 403))
+    @validation.schema(schemas.create, "2.0", "2.0")  # legacy /v2: relaxed, as nova's create_v20
     @validation.schema(schemas.create, "2.1", "2.18")
     @validation.schema(schemas.create_v219, "2.19")
     def create(self, req: Request, body: dict[str, Any]) -> dict[str, Any]:
@@ -245,6 +255,7 @@ class ServersController(ServerActionsController):
         )
 
     @expected_errors((400, 404))
+    @validation.schema(schemas.update, "2.0", "2.0")  # legacy /v2: relaxed, as nova's update_v20
     @validation.schema(schemas.update, "2.1", "2.18")
     @validation.schema(schemas.update_v219, "2.19")
     def update(self, req: Request, id: str, body: dict[str, Any]) -> dict[str, Any]:
