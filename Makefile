@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-fast test-downstream lint typecheck bench serve clean
+.PHONY: venv test test-fast test-downstream lint typecheck bench serve fuzz clean
 
 venv: $(STAMP)
 
@@ -57,6 +57,15 @@ serve: venv
 	@echo
 	APISTACK_STATE_DIR=$(STATE_DIR) $(BIN)/apistack serve paste-examples/api-paste.ini \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) $(SERVE_ARGS)
+
+FUZZ_REQUESTS ?= 50000
+FUZZ_SEED ?= 13
+
+# The long fuzz run: $(FUZZ_REQUESTS) seeded Hypothesis requests against `apistack serve
+# paste-examples/api-paste.ini --workers 2`; prints counts by status, broken properties and the
+# slowest requests (tests/fuzz/served.py). `make test` runs a short in-process one.
+fuzz: venv
+	$(BIN)/python -m tests.fuzz.served --requests $(FUZZ_REQUESTS) --seed $(FUZZ_SEED) --workers 2
 
 bench: venv
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done

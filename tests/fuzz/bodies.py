@@ -10,6 +10,7 @@ unknown one, so validation is exercised field by field.
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from hypothesis import strategies as st
 
@@ -35,6 +36,7 @@ ACTIONS = ("reboot", "os-start", "os-stop", "changePassword", "bogus", "")
 ACTION_VALUES = ('{"type": "HARD"}', '{"type": "soft"}', "null", '{"type": "x"}', "{}")
 
 
+@cache
 def json_text(max_leaves: int = 12) -> st.SearchStrategy[str]:
     """:returns: JSON-ish text: any JSON value, special tokens among the leaves, and objects
     whose keys may repeat."""
@@ -94,6 +96,7 @@ def _nested(depth: int) -> str:
     return "[" * depth + "]" * depth
 
 
+@cache
 def bodies(ids: tuple[str, ...] = ()) -> st.SearchStrategy[bytes]:
     """:returns: request bodies: mostly schema-shaped JSON, and raw oddities."""
     text = st.one_of(

@@ -100,6 +100,7 @@ class Tally:
 
 def run(sender: Sender, ids: tuple[str, ...], count: int, chosen_seed: int, tally: Tally) -> None:
     """Send ``count`` drawn requests through ``sender`` and record each answer in ``tally``."""
+    strategy = requests(ids)
 
     @seed(chosen_seed)
     @settings(
@@ -111,7 +112,7 @@ def run(sender: Sender, ids: tuple[str, ...], count: int, chosen_seed: int, tall
     )
     @given(data=st.data())
     def one(data: st.DataObject) -> None:
-        request = data.draw(requests(ids))
+        request = data.draw(strategy)
         start = time.perf_counter()
         answer = sender(request)
         tally.record(request, answer, time.perf_counter() - start)
