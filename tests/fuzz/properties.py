@@ -1,6 +1,6 @@
 """What every answer of the stack must satisfy, whatever the request.
 
-- never a 5xx;
+- always an answer, never a 5xx;
 - every error (4xx) is a JSON fault in nova's shape (``{"<name>": {"code", "message"}}``, the
   code equal to the status) and carries a request id (``x-openstack-request-id: req-<uuid>``);
 - no body names code: no traceback, source file, path of the installation or exception class
@@ -59,6 +59,8 @@ def problems(
     :param headers: the response headers, names lower-cased.
     """
     found = []
+    if status == 0:
+        return ["no response: the connection closed first"]
     if status >= 500:
         found.append(f"status {status}")
     if status >= 400:

@@ -37,7 +37,11 @@ IMG = "70a599e0-31e7-49b7-b260-868f441e862b"
 
 
 class HTTPSender:
-    """Sends ``FuzzRequest``s over one keep-alive connection, reconnecting when needed."""
+    """Sends ``FuzzRequest``s over one keep-alive connection, reconnecting when needed.
+
+    A request the server never answers (its worker killed, the connection dropped) is
+    recorded as status 0 and not sent again.
+    """
 
     def __init__(self, port: int) -> None:
         self.port = port
@@ -47,8 +51,8 @@ class HTTPSender:
         try:
             return self._send(request)
         except (http.client.HTTPException, OSError):
-            self.conn.close()  # the server closed the connection: retry once on a new one
-            return self._send(request)
+            self.conn.close()
+            return 0, {}, b""
 
     def _send(self, request: FuzzRequest) -> tuple[int, dict[str, str], bytes]:
         conn = self.conn
@@ -80,17 +84,23 @@ class Tally:
         status, headers, body = answer
         self.statuses[status] += 1
         for problem in problems(request, status, headers, body):
-            key = problem if not problem.startswith("status") else f"{problem}"
+            key = f"{problem} [gunicorn's own page]" if body.startswith(b"<html>") else problem
             self.broken[key] += 1
             self.examples.setdefault(key, f"{request.describe()} -> {body[:200]!r}")
-        self.slowest = sorted([*self.slowest, (took, request.describe())], reverse=True)[:5]
+        if len(self.slowest) < 5 or took > self.slowest[-1][0]:
+            self.slowest = sorted([*self.slowest, (took, request.describe())], reverse=True)[:5]
+        total = sum(self.statuses.values())
+        if total % 5000 == 0:
+            print(f"... {total} requests, 5xx so far: {self._five()}", file=sys.stderr, flush=True)
+
+    def _five(self) -> int:
+        return sum(n for s, n in self.statuses.items() if s >= 500)
 
     def report(self, timed: bool) -> None:
         total = sum(self.statuses.values())
         print(f"requests: {total}")
         print("by status: " + ", ".join(f"{s}: {n}" for s, n in sorted(self.statuses.items())))
-        five = sum(n for s, n in self.statuses.items() if s >= 500)
-        print(f"5xx: {five}")
+        print(f"5xx: {self._five()}")
         for problem, count in self.broken.most_common():
             print(f"BROKEN {count:6d} x {problem}\n    e.g. {self.examples[problem][:600]}")
         if timed:
