@@ -13,27 +13,28 @@ walks it. The router then:
 - answers HEAD wherever a GET route exists, as GET without a body;
 - never lets ``_method`` (query or form) change the method used for matching;
 - answers a URL whose path or query string is not UTF-8 with a 400 fault before matching
-  (``apistack.resource.url_encoding``).
+  (``apistack.url_encoding``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import webob
 
-from apistack.resource.faults import fault_response
-from apistack.resource.url_encoding import url_encoding_fault
+from apistack.environ import ROUTING_ARGS_KEY, drain_and_close
+from apistack.faults import fault_response
 from apistack.router.mapper import Declaration, ProjectMapper, RouteEntry
 from apistack.router.matcher import RouteMatcher
+from apistack.url_encoding import url_encoding_fault
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 __all__ = ["ROUTING_ARGS_KEY", "Router"]
 
-ROUTING_ARGS_KEY = "wsgiorg.routing_args"
 _REDIRECT_HEADERS = [("Content-Type", "text/plain; charset=utf8"), ("Content-Length", "0")]
 
 
@@ -48,7 +49,9 @@ class Router:
         declarations = mapper.declarations if isinstance(mapper, ProjectMapper) else mapper
         self.matcher = RouteMatcher(declarations)
         self.route_table: tuple[RouteEntry, ...] = tuple(
-            route.entry for route in self.matcher.routes if not route.declaration.project_twin
+            replace(route.entry, variables=route.template.variables())
+            for route in self.matcher.routes
+            if not route.declaration.project_twin
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -70,7 +73,8 @@ class Router:
         app = entry.app
         assert app is not None  # only redirects have no app
         if method == "HEAD" and entry.method != "HEAD":
-            return _without_body(app(environ, start_response))
+            drain_and_close(app(environ, start_response))  # a lazy app starts when iterated
+            return []
         return app(environ, start_response)
 
     def _miss(self, environ: WSGIEnvironment, method: str) -> webob.Response:
@@ -83,15 +87,3 @@ class Router:
             [("Allow", ", ".join(allowed))],
             environ,
         )
-
-
-def _without_body(body: Iterable[bytes]) -> Iterable[bytes]:
-    # Drain rather than drop: a lazy app calls start_response only when iterated.
-    try:
-        for _chunk in body:
-            pass
-    finally:
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()
-    return []

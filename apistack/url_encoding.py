@@ -15,7 +15,7 @@ from urllib.parse import unquote_to_bytes
 
 import webob
 
-from apistack.resource.faults import fault_response
+from apistack.faults import fault_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment

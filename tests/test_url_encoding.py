@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import webob
 
-from apistack.resource.url_encoding import url_decodes
+from apistack.url_encoding import url_decodes
 
 
 @pytest.mark.parametrize(
