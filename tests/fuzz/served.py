@@ -63,7 +63,7 @@ class HTTPSender:
             conn.putheader("Content-Length", str(len(request.body)))
         conn.endheaders(request.body)
         response = conn.getresponse()
-        body = response.read() if request.method != "HEAD" else b""
+        body = response.read()  # also for HEAD (b""): http.client needs it before the next request
         if response.will_close:
             conn.close()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, body
@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                 for probe in (cut_chunked_body,):
                     probe_request, answer, took = probe(served.port)
                     tally.record(probe_request, answer, took)
+                    print(f"probe {probe.__name__}: {answer[0]} {answer[2][:120]!r}")
             finally:
                 served.stop()
                 print(f"server log: {_count_tracebacks(Path(state_dir) / 'serve.log')}")
