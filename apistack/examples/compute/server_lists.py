@@ -14,14 +14,14 @@ servers the project has (``benchmarks/pagination_bench.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
 from typing import Any, ClassVar
 
 from apistack.examples.compute import schemas
 from apistack.examples.compute.name_filter import name_matcher
 from apistack.examples.compute.server_actions import ServerActionsController
 from apistack.examples.compute.server_base import identity
-from apistack.examples.compute.store import ServerRecord
+from apistack.examples.compute.store import ScanFilter, ServerRecord
 from apistack.examples.compute.views import (
     LOCKED_VERSION,
     MAX_LIMIT,
@@ -36,6 +36,7 @@ __all__ = ["ServerListsController"]
 
 # Rows read per query while filtering by name, status or locked (most rows may not match).
 _FILTERED_BATCH = 200
+_NO_FILTER = ScanFilter()
 _TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
 _FALSE = frozenset({"0", "f", "false", "off", "n", "no"})
 
@@ -71,16 +72,17 @@ class ServerListsController(ServerActionsController):
         return who.project_id
 
     @staticmethod
-    def _checks(req: Request) -> list[Callable[[ServerRecord], bool]]:
-        """:returns: the ``status`` and ``locked`` filters as predicates."""
-        params, checks = req.GET, []
-        status = (params.get("status") or "").upper()
-        if status:
-            checks.append(lambda r: r.status == status)
+    def _filter(req: Request) -> ScanFilter:
+        """:returns: the ``name``, ``status`` and ``locked`` filters of the query."""
+        params = req.GET
+        locked = None
         if "locked" in params and req.api_version_request >= LOCKED_VERSION:
             locked = _flag("locked", params["locked"])
-            checks.append(lambda r: r.locked == locked)
-        return checks
+        return ScanFilter(
+            name=name_matcher(params["name"]) if params.get("name") else None,
+            status=(params.get("status") or "").upper() or None,
+            locked=locked,
+        )
 
     def _after_marker(self, req: Request, scope: str | None) -> int | None:
         """:returns: the ``seq`` of the ``marker`` server (the page starts below it)."""
@@ -96,19 +98,14 @@ class ServerListsController(ServerActionsController):
         """One page, newest first: the store is read only until ``limit`` servers pass the
         filters, so an unfiltered page costs the same however many servers the project has."""
         scope = self._scope(req, policy)
-        checks = self._checks(req)
-        name = name_matcher(req.GET["name"]) if req.GET.get("name") else None
+        where = self._filter(req)
         before = self._after_marker(req, scope)
-        found: list[ServerRecord] = []
         if limit == 0:
-            return found
-        batch = limit if not (checks or name) else max(limit, _FILTERED_BATCH)
-        for record in self.store.scan(scope, before, batch=batch, name=name):
-            if all(check(record) for check in checks):
-                found.append(record)
-                if len(found) == limit:
-                    break
-        return found
+            return []
+        filtered = where != _NO_FILTER
+        batch = max(limit, _FILTERED_BATCH) if filtered else limit
+        records = self.store.scan(scope, before, batch=batch, where=where if filtered else None)
+        return list(itertools.islice(records, limit))
 
     def _page(self, req: Request, policy: str, detailed: bool) -> dict[str, Any]:
         limit = page_limit(req, self.max_limit)

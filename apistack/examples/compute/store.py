@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_STATE_DIR",
     "STATE_DIR_ENV",
     "SQLiteServerStore",
+    "ScanFilter",
     "ServerRecord",
     "ServerStore",
     "resolve_state_dir",
@@ -83,6 +84,24 @@ CREATE INDEX IF NOT EXISTS servers_project ON servers (project_id, seq);
 """
 
 
+@dataclass(frozen=True)
+class ScanFilter:
+    """What ``ServerStore.scan`` keeps: a server whose name ``name`` accepts, whose status
+    is ``status`` and whose lock is ``locked`` (None: any)."""
+
+    name: Callable[[str], bool] | None = None
+    status: str | None = None
+    locked: bool | None = None
+
+    def passes(self, row: Mapping[str, Any]) -> bool:
+        """:returns: whether a stored row passes (checked before a record is built)."""
+        if self.status is not None and row["status"] != self.status:
+            return False
+        if self.locked is not None and bool(int(row["locked"] or 0)) != self.locked:
+            return False
+        return self.name is None or self.name(row["name"])
+
+
 class ServerStore(Protocol):
     """What the servers controller needs from storage."""
 
@@ -103,11 +122,11 @@ class ServerStore(Protocol):
         project_id: str | None,
         before_seq: int | None = None,
         batch: int = 64,
-        name: Callable[[str], bool] | None = None,
+        where: ScanFilter | None = None,
     ) -> Iterator[ServerRecord]:
-        """:returns: the project's servers (all when None) older than ``before_seq`` whose
-        name passes ``name``, newest first, read ``batch`` at a time, so stopping early
-        costs only what was read."""
+        """:returns: the project's servers (all when None) older than ``before_seq`` that
+        pass ``where``, newest first, read ``batch`` at a time, so stopping early costs only
+        what was read."""
         ...
 
     def update(
@@ -246,19 +265,19 @@ class SQLiteServerStore:
         project_id: str | None,
         before_seq: int | None = None,
         batch: int = 64,
-        name: Callable[[str], bool] | None = None,
+        where: ScanFilter | None = None,
     ) -> Iterator[ServerRecord]:
         """See ``ServerStore.scan``: indexed range queries on ``(project_id, seq)``, each
-        starting below the last row read (no cursor stays open between batches); ``name``
+        starting below the last row read (no cursor stays open between batches); ``where``
         is checked on the row, before a record is built."""
         conn = self._connection()
-        where = "seq < :before" + ("" if project_id is None else " AND project_id = :project")
-        query = f"SELECT * FROM servers WHERE {where} ORDER BY seq DESC LIMIT :batch"
+        scope = "seq < :before" + ("" if project_id is None else " AND project_id = :project")
+        query = f"SELECT * FROM servers WHERE {scope} ORDER BY seq DESC LIMIT :batch"
         before = before_seq if before_seq is not None else _AFTER_LAST
         while True:
             params = {"before": before, "project": project_id, "batch": batch}
             rows = conn.execute(query, params).fetchall()
-            yield from (_from_row(row) for row in rows if name is None or name(row["name"]))
+            yield from (_from_row(row) for row in rows if where is None or where.passes(row))
             if len(rows) < batch:
                 return
             before = int(rows[-1]["seq"])
