@@ -17,6 +17,7 @@ import collections
 import http.client
 import json
 import logging
+import signal
 import sys
 import tempfile
 import time
@@ -152,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--in-process", action="store_true")
     args = parser.parse_args(argv)
+    # A stopped run still stops its server (the finally below): SIGTERM raises SystemExit.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     tally = Tally()
     with tempfile.TemporaryDirectory() as state_dir:
         if args.in_process:
