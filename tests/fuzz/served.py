@@ -35,13 +35,17 @@ from tests.fuzz.test_fuzz_stack import send
 
 Sender = Callable[[FuzzRequest], tuple[int, dict[str, str], bytes]]
 IMG = "70a599e0-31e7-49b7-b260-868f441e862b"
+# How a kept-alive connection the server closed while idle fails the next request.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 class HTTPSender:
     """Sends ``FuzzRequest``s over one keep-alive connection, reconnecting when needed.
 
-    A request the server never answers (its worker killed, the connection dropped) is
-    recorded as status 0 and not sent again.
+    A kept-alive connection the server closed while idle (gunicorn's ``keepalive``) fails
+    the next request at once: that request is sent again on a new connection, as HTTP
+    clients do. A request unanswered on a new connection (its worker killed, the connection
+    dropped) is recorded as status 0 and not sent again.
     """
 
     def __init__(self, port: int) -> None:
@@ -49,6 +53,13 @@ class HTTPSender:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def __call__(self, request: FuzzRequest) -> tuple[int, dict[str, str], bytes]:
+        reused = self.conn.sock is not None
+        try:
+            return self._send(request)
+        except (http.client.HTTPException, OSError) as exc:
+            self.conn.close()
+            if not (reused and isinstance(exc, _STALE)):
+                return 0, {}, b""
         try:
             return self._send(request)
         except (http.client.HTTPException, OSError):
