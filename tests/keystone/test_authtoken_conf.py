@@ -15,7 +15,7 @@ import pytest
 import webob
 from oslo_config import cfg
 
-from apistack.deploy import load_app
+from apistack.deploy import LoadError, load_app
 from tests.keystone.harness import Keystone
 from tests.keystone.stack import PASTE_INI, keystone_globals, write_authtoken_conf
 
@@ -44,8 +44,13 @@ def test_service_credentials_come_from_the_conf_file(keystone: Keystone, tmp_pat
 
 
 def test_a_missing_conf_file_stops_the_api_at_load(tmp_path: Path) -> None:
-    with pytest.raises(cfg.ConfigFilesNotFoundError):
-        load(tmp_path / "absent.conf", tmp_path)
+    absent = tmp_path / "absent.conf"
+    with pytest.raises(LoadError) as caught:
+        load(absent, tmp_path)
+    assert str(caught.value).endswith(
+        f"the file named by the global 'authtoken_config_file' does not exist: {absent}"
+    )
+    assert isinstance(caught.value.__cause__, cfg.ConfigFilesNotFoundError)
 
 
 def test_the_sample_documents_every_option_the_tests_use(tmp_path: Path) -> None:
