@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-fast test-downstream lint typecheck bench serve fuzz clean
+.PHONY: venv test test-fast test-downstream lint typecheck bench serve clean
 
 venv: $(STAMP)
 
@@ -58,14 +58,25 @@ serve: venv
 	APISTACK_STATE_DIR=$(STATE_DIR) $(BIN)/apistack serve paste-examples/api-paste.ini \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) $(SERVE_ARGS)
 
+# The long schemathesis run: the served example against its OpenAPI document, for the whole
+# range and every microversion, $(OPENAPI_EXAMPLES) examples per operation and mode
+# (tests/openapi/served.py). `make test` runs a short seeded one. Part of `make fuzz`.
+OPENAPI_EXAMPLES ?= 200
+OPENAPI_SEED ?= 1
+.PHONY: fuzz fuzz-openapi fuzz-stack
+fuzz-openapi: venv
+	$(BIN)/python -m tests.openapi.served --examples $(OPENAPI_EXAMPLES) --seed $(OPENAPI_SEED)
+
+# The long Hypothesis run: $(FUZZ_REQUESTS) seeded requests against `apistack serve
+# paste-examples/api-paste.ini --workers 2`; prints counts by status, broken properties and the
+# slowest requests (tests/fuzz/served.py). `make test` runs a short in-process one. Part of
+# `make fuzz`.
 FUZZ_REQUESTS ?= 50000
 FUZZ_SEED ?= 13
-
-# The long fuzz run: $(FUZZ_REQUESTS) seeded Hypothesis requests against `apistack serve
-# paste-examples/api-paste.ini --workers 2`; prints counts by status, broken properties and the
-# slowest requests (tests/fuzz/served.py). `make test` runs a short in-process one.
-fuzz: venv
+fuzz-stack: venv
 	$(BIN)/python -m tests.fuzz.served --requests $(FUZZ_REQUESTS) --seed $(FUZZ_SEED) --workers 2
+
+fuzz: fuzz-stack fuzz-openapi
 
 bench: venv
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done

@@ -1,4 +1,5 @@
-"""Reading and decoding a request's JSON body, for ``Resource`` and anything else that needs it.
+"""Reading a request body once (left re-readable for the controller method) and decoding it as
+JSON, for ``Resource`` and anything else that needs it.
 
 Two client mistakes must be 400 faults here rather than 500s further in:
 
@@ -22,7 +23,7 @@ from apistack.resource.exceptions import MalformedRequestBody
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
-__all__ = ["parse_json_body", "read_body_bytes"]
+__all__ = ["NO_BODY", "parse_json_body", "read_body_bytes"]
 
 # A \uD800-\uDFFF escape. Only a body holding one, or non-ASCII bytes (json.loads decodes
 # UTF-8-encoded surrogates too, with "surrogatepass"), can decode to a lone surrogate.
@@ -79,3 +80,11 @@ def parse_json_body(raw: bytes) -> Any:
                 "Malformed request body: a string holds a lone UTF-16 surrogate."
             ) from None
     return document
+
+
+class _NoBody:
+    """Marks a request whose method takes no body (the method gets no ``body`` argument)."""
+
+
+#: the body argument of a method whose HTTP method takes no body.
+NO_BODY: Any = _NoBody()
