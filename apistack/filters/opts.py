@@ -1,8 +1,9 @@
 """The filters' options for oslo-config-generator (entry point ``oslo.config.opts``).
 
-Each filter's options are listed in a group named ``apistack_<filter>``; a service that wants
-its filters configured from its own config file registers them on its ``ConfigOpts`` with
-``Filter.from_oslo_config(app, conf, group)``. Paste options need none of this.
+Each filter's options are listed in a group named ``apistack_<filter>``. A filter loaded by paste
+reads that group from the service's config file (``oslo_config_project``, as oslo.middleware;
+see ``apistack.filters.service_config``); code that builds filters itself can pass its
+``ConfigOpts`` to ``Filter.from_oslo_config(app, conf, group)``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from apistack.filters.faultwrap import FaultWrap
 from apistack.filters.keystone_context import KeystoneContext
 from apistack.filters.legacy_v2 import LegacyV2
 from apistack.filters.noauth import NoAuth
+from apistack.filters.profiler import Profiler
 from apistack.filters.request_id import RequestId
 from apistack.filters.request_log import RequestLog
 from apistack.filters.sizelimit import SizeLimit
@@ -26,6 +28,7 @@ FILTERS: tuple[type[Filter], ...] = (
     FaultWrap,
     RequestLog,
     SizeLimit,
+    Profiler,
     NoAuth,
     KeystoneContext,
     LegacyV2,
@@ -34,7 +37,7 @@ FILTERS: tuple[type[Filter], ...] = (
 
 def group_name(filter_class: type[Filter]) -> str:
     """:returns: the oslo.config group of a filter's options (``apistack_<entry point>``)."""
-    return f"apistack_{filter_class.name}"
+    return filter_class.oslo_group()
 
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:
