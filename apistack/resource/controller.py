@@ -37,7 +37,7 @@ from apistack.resource.decorators import (
     take_pending,
 )
 from apistack.resource.exceptions import VersionNotFoundForAPIMethod
-from apistack.resource.versions import APIVersionRequest, request_version
+from apistack.resource.versions import NULL_VERSION, request_version
 
 __all__ = [
     "Controller",
@@ -61,10 +61,10 @@ _mixin_sets: dict[type, VersionedSets] = {}
 
 
 def _check_disjoint(cls: type, name: str, impls: list[VersionedMethod]) -> None:
-    ordered = sorted(impls, key=lambda m: m.min_version or APIVersionRequest("0.0"))
+    ordered = sorted(impls, key=lambda m: m.min_version or NULL_VERSION)
     for before, after in itertools.pairwise(ordered):
         before_high = before.max_version
-        after_low = after.min_version or APIVersionRequest("0.0")
+        after_low = after.min_version or NULL_VERSION
         if before_high is None or before_high >= after_low:
             raise ControllerDefinitionError(
                 f"{cls.__qualname__}.{name}: versioned implementations overlap: "
@@ -105,9 +105,7 @@ def _own_sets(cls: type, inherited: VersionedSets) -> VersionedSets:
         if getattr(cls, "overlapping_versions", "reject") == "reject":
             _check_disjoint(cls, name, impls)
         # Newest range first: most requests ask for recent versions.
-        ordered = tuple(
-            sorted(impls, key=lambda m: m.min_version or APIVersionRequest(), reverse=True)
-        )
+        ordered = tuple(sorted(impls, key=lambda m: m.min_version or NULL_VERSION, reverse=True))
         sets[name] = ordered
         setattr(cls, name, _versioned_dispatcher(name, ordered))
     return sets
