@@ -23,6 +23,7 @@ NOT_RUN = {
     "make test": "is this test suite",
     "make docs": "make test builds the docs",
     "make bench": "timings, minutes long",
+    "make fuzz": "the long fuzz runs; make test runs short seeded ones",
     "make sample-config": "rewrites the sample in the tree; tests/test_sample_config.py checks it",
     "curl ": "talks to the served API (tests/functional)",
     "export OS_": "client settings for the served API (tests/functional/test_clients_served.py)",

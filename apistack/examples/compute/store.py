@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_STATE_DIR",
     "STATE_DIR_ENV",
     "SQLiteServerStore",
+    "ScanFilter",
     "ServerRecord",
     "ServerStore",
     "resolve_state_dir",
@@ -39,6 +40,8 @@ STATE_DIR_ENV = "APISTACK_STATE_DIR"
 DEFAULT_STATE_DIR = ".state"
 _BUSY_TIMEOUT_MS = 10_000
 _INHERITED: list[sqlite3.Connection] = []
+# Above every seq SQLite can hand out (an INTEGER PRIMARY KEY is a signed 64-bit integer).
+_AFTER_LAST = 2**63 - 1
 
 
 @dataclass
@@ -81,6 +84,24 @@ CREATE INDEX IF NOT EXISTS servers_project ON servers (project_id, seq);
 """
 
 
+@dataclass(frozen=True)
+class ScanFilter:
+    """What ``ServerStore.scan`` keeps: a server whose name ``name`` accepts, whose status
+    is ``status`` and whose lock is ``locked`` (None: any)."""
+
+    name: Callable[[str], bool] | None = None
+    status: str | None = None
+    locked: bool | None = None
+
+    def passes(self, row: Mapping[str, Any]) -> bool:
+        """:returns: whether a stored row passes (checked before a record is built)."""
+        if self.status is not None and row["status"] != self.status:
+            return False
+        if self.locked is not None and bool(int(row["locked"] or 0)) != self.locked:
+            return False
+        return self.name is None or self.name(row["name"])
+
+
 class ServerStore(Protocol):
     """What the servers controller needs from storage."""
 
@@ -94,6 +115,18 @@ class ServerStore(Protocol):
 
     def list(self, project_id: str | None) -> list[ServerRecord]:
         """:returns: the project's servers (all when None), newest first."""
+        ...
+
+    def scan(
+        self,
+        project_id: str | None,
+        before_seq: int | None = None,
+        batch: int = 64,
+        where: ScanFilter | None = None,
+    ) -> Iterator[ServerRecord]:
+        """:returns: the project's servers (all when None) older than ``before_seq`` that
+        pass ``where``, newest first, read ``batch`` at a time, so stopping early costs only
+        what was read."""
         ...
 
     def update(
@@ -226,6 +259,28 @@ class SQLiteServerStore:
                 "SELECT * FROM servers WHERE project_id = ? ORDER BY seq DESC", (project_id,)
             )
         return [_from_row(row) for row in rows.fetchall()]
+
+    def scan(
+        self,
+        project_id: str | None,
+        before_seq: int | None = None,
+        batch: int = 64,
+        where: ScanFilter | None = None,
+    ) -> Iterator[ServerRecord]:
+        """See ``ServerStore.scan``: indexed range queries on ``(project_id, seq)``, each
+        starting below the last row read (no cursor stays open between batches); ``where``
+        is checked on the row, before a record is built."""
+        conn = self._connection()
+        scope = "seq < :before" + ("" if project_id is None else " AND project_id = :project")
+        query = f"SELECT * FROM servers WHERE {scope} ORDER BY seq DESC LIMIT :batch"
+        before = before_seq if before_seq is not None else _AFTER_LAST
+        while True:
+            params = {"before": before, "project": project_id, "batch": batch}
+            rows = conn.execute(query, params).fetchall()
+            yield from (_from_row(row) for row in rows if where is None or where.passes(row))
+            if len(rows) < batch:
+                return
+            before = int(rows[-1]["seq"])
 
     def update(
         self,
