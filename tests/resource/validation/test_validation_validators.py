@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from apistack.resource.exceptions import ValidationError
-from apistack.resource.validation import SchemaValidator, validator_for
-from apistack.resource.validation import formats
+from apistack.resource.validation import SchemaValidator, formats, validator_for
 from apistack.resource.validation.formats import FORMAT_CHECKER
 
 
