@@ -305,12 +305,13 @@ def print_startup(tmp: Path) -> None:
     """Print the startup figures: import + build of the example stack in a fresh process."""
     env = {**os.environ, "APISTACK_STATE_DIR": str(tmp / "startup")}
     found = startup(INI, env)
-    seconds = found["seconds"]
+    seconds, cpu = found["seconds"], found["cpu"]
     print("Startup, fresh process, median of 5 (timed inside it, from its first import):")
     print(
-        f"  import + build of paste-examples/api-paste.ini (noauth2)   {seconds * 1e3:6.1f} ms"
-        f"  ({_verdict(seconds <= 0.25)} <= 250 ms); an empty python run takes "
-        f"{found['python'] * 1e3:.1f} ms"
+        f"  import + build of paste-examples/api-paste.ini (noauth2): wall {seconds * 1e3:6.1f} ms"
+        f" ({_verdict(seconds <= 0.25)} <= 250 ms), CPU {cpu * 1e3:6.1f} ms"
+        f" ({_verdict(cpu <= 0.25)} <= 250 ms); an empty python run takes"
+        f" {found['python'] * 1e3:.1f} ms"
     )
     for name in ("keystoneauth1", "keystonemiddleware"):
         print(f"  {name} imported: {'YES (MISSES none)' if found[name] else 'no (meets none)'}")
