@@ -64,10 +64,14 @@ class CORS(oslo_cors.CORS):
         origin = environ.get("HTTP_ORIGIN")
         if origin is None:
             return None
-        try:
-            origin, config = self._get_cors_config_by_origin(origin)
-        except oslo_cors.InvalidOriginError:
-            return None
+        allowed = self.allowed_origins
+        if origin not in allowed:
+            if "*" not in allowed:
+                # oslo's _get_cors_config_by_origin logs this, then raises and catches.
+                oslo_cors.LOG.debug("CORS request from origin '%s' not permitted.", origin)
+                return None
+            origin = "*"
+        config = allowed[origin]
         credentials, exposed = bool(config["allow_credentials"]), config["expose_headers"]
         added = [("Vary", "Origin"), ("Access-Control-Allow-Origin", origin)]
         if credentials:
