@@ -154,6 +154,7 @@ def _layers(app: Any, path: str, answers: dict[str, bytes], tmp: Path) -> dict[s
     inner = example
     for name in ("sizelimit", "request_log", "faultwrap", "request_id"):
         inner = loadfilter(ini, name=name)(inner)
+    url_map = URLMap([("/v2.1", inner)])
     const_stack = loadapp(f"config:{constant_ini(INI, tmp / 'constant.ini')}", "osapi_compute")
     sub = path[len("/v2.1") :]
 
@@ -169,7 +170,7 @@ def _layers(app: Any, path: str, answers: dict[str, bytes], tmp: Path) -> dict[s
         "framework": mounted(constant),
         "router": mounted(example),
         "filters": mounted(inner),
-        "urlmap": Timed(lambda: _request(URLMap([("/v2.1", inner)]), "GET", path)),
+        "urlmap": Timed(lambda: _request(url_map, "GET", path)),
         "off": Timed(lambda: _request(app, "GET", path)),
         "on": Timed(lambda: _request(app, "GET", path), level=logging.INFO),
         "index constant": mounted(constant, at="/servers"),
