@@ -8,6 +8,7 @@ a 403. Other query parameters are ignored.
 
 from __future__ import annotations
 
+import random
 import re
 import secrets
 import uuid
@@ -239,5 +240,6 @@ class ServersController(ServerActionsController):
 def _address() -> dict[str, Any]:
     return {
         "version": 4,
-        "addr": f"10.0.{secrets.randbelow(250) + 1}.{secrets.randbelow(250) + 2}",
+        # A made-up address is no secret: random, not secrets (two system calls fewer).
+        "addr": f"10.0.{random.randrange(1, 251)}.{random.randrange(2, 252)}",
     }

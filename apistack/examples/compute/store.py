@@ -71,6 +71,10 @@ class ServerRecord:
 
 _COLUMNS = tuple(f.name for f in fields(ServerRecord) if f.name != "seq")
 _JSON_COLUMNS = frozenset({"metadata", "addresses"})
+_INSERT = (
+    f"INSERT INTO servers ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join(f':{name}' for name in _COLUMNS)})"
+)
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS servers (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -120,8 +124,8 @@ def resolve_state_dir(state_dir: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _to_row(record: ServerRecord) -> dict[str, Any]:
-    row = asdict(record)
-    row.pop("seq")
+    # Field by field: dataclasses.asdict deep-copies every value only for json.dumps to read.
+    row = {name: getattr(record, name) for name in _COLUMNS}
     for name in _JSON_COLUMNS:
         row[name] = json.dumps(row[name])
     row["locked"] = int(record.locked)
@@ -131,7 +135,9 @@ def _to_row(record: ServerRecord) -> dict[str, Any]:
 def _from_row(row: sqlite3.Row) -> ServerRecord:
     values = dict(row)
     for name in _JSON_COLUMNS:
-        values[name] = json.loads(values[name] or "{}")
+        text = values[name]
+        # Most servers have no metadata: skip the parser for the empty object.
+        values[name] = {} if not text or text == "{}" else json.loads(text)
     values["locked"] = bool(int(values["locked"] or 0))
     return ServerRecord(**values)
 
@@ -202,11 +208,9 @@ class SQLiteServerStore:
 
     def add(self, record: ServerRecord) -> ServerRecord:
         """Insert a new server; :returns: the record as stored."""
-        row = _to_row(record)
-        names = ", ".join(row)
-        marks = ", ".join(f":{name}" for name in row)
-        with self._transaction() as conn:
-            cursor = conn.execute(f"INSERT INTO servers ({names}) VALUES ({marks})", row)
+        # One statement is its own transaction (autocommit): no BEGIN/COMMIT round trips, and
+        # a lone INSERT takes the write lock at once, so it cannot deadlock upgrading.
+        cursor = self._connection().execute(_INSERT, _to_row(record))
         record.seq = int(cursor.lastrowid or 0)
         return record
 
