@@ -37,7 +37,7 @@ from paste.deploy import loadfilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests package
 
-from apistack.cmd.loading import load_app
+from apistack.deploy import load_app
 from tests.functional.conftest import ServedStack
 from tests.keystone import install
 from tests.keystone.harness import Keystone, run_keystone

@@ -14,7 +14,7 @@ INI = Path(__file__).resolve().parents[1] / "paste-examples" / "api-paste.ini"
 # apistack serve's loader: paste globals override the ini's [DEFAULT].
 PROBE = """
 import sys
-from apistack.cmd.loading import load_app
+from apistack.deploy import load_app
 load_app({ini!r}, "osapi_compute", {conf!r})
 print(sorted({{"keystoneauth1", "keystonemiddleware"}} & set(sys.modules)))
 """

@@ -24,8 +24,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from apistack.resource.faults import fault_response
-from apistack.resource.request import BEST_CONTENT_TYPE_KEY
+from apistack.environ import (
+    BEST_CONTENT_TYPE_KEY,
+    DEFAULT_SERVICE_TYPE,
+    JSON_MEDIA_TYPE,
+    vendor_media_type,
+)
+from apistack.faults import fault_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -33,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["Mount", "URLMap", "URLMapConfigError", "parse_media_range", "urlmap_factory"]
 
 _WILDCARD = "/+"
-_VERSIONED_TYPES = frozenset({"application/json", "application/vnd.openstack.compute+json"})
+_VERSIONED_TYPES = frozenset({JSON_MEDIA_TYPE, vendor_media_type(DEFAULT_SERVICE_TYPE)})
 
 
 class URLMapConfigError(ValueError):
@@ -165,7 +170,7 @@ class URLMap:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path_info = environ.get("PATH_INFO", "")
         if path_info.endswith(".json"):
-            environ[BEST_CONTENT_TYPE_KEY] = "application/json"
+            environ[BEST_CONTENT_TYPE_KEY] = JSON_MEDIA_TYPE
         mount = self.match(path_info)
         if mount is not None and mount.prefix:
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + mount.prefix

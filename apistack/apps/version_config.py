@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from apistack.environ import DEFAULT_SERVICE_TYPE, vendor_media_type
 from apistack.resource.versions import APIVersionRequest, InvalidAPIVersionString
 
 __all__ = ["VERSION_FIELDS", "VersionInfo", "VersionsConfigError", "parse_versions"]
@@ -94,7 +95,7 @@ def _one_version(version_id: str, conf: Mapping[str, str], service_type: str) ->
     if version and APIVersionRequest(version) < APIVersionRequest(min_version):
         raise VersionsConfigError(f"versions: {prefix}version is below {prefix}min_version")
     path = conf.get(prefix + "path", _default_path(version_id)).strip("/ ")
-    default_type = f"application/vnd.openstack.{service_type}+json;version={path[1:]}"
+    default_type = f"{vendor_media_type(service_type)};version={path[1:]}"
     types = conf.get(prefix + "media_types", default_type).split()
     return VersionInfo(
         id=version_id,
@@ -108,7 +109,7 @@ def _one_version(version_id: str, conf: Mapping[str, str], service_type: str) ->
 
 
 def parse_versions(
-    conf: Mapping[str, str], known_keys: frozenset[str], service_type: str = "compute"
+    conf: Mapping[str, str], known_keys: frozenset[str], service_type: str = DEFAULT_SERVICE_TYPE
 ) -> tuple[VersionInfo, ...]:
     """Read the ``versions`` key and the per-version keys of a paste section.
 

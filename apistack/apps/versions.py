@@ -19,19 +19,23 @@ Two modes, as nova mounts two apps:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from apistack.apps.version_config import VersionInfo, VersionsConfigError, parse_versions
-from apistack.resource.faults import fault_for_exception
-from apistack.resource.negotiation import LEGACY_V2_KEY, VersionNegotiator
+from apistack.environ import DEFAULT_SERVICE_TYPE, JSON_MEDIA_TYPE, LEGACY_V2_KEY
+from apistack.errors import error_table
+from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import serialize_json, status_line
 from apistack.resource.versions import APISettings
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+LOG = logging.getLogger(__name__)
 
 __all__ = [
     "Versions",
@@ -91,7 +95,7 @@ def version_document(
             "min_version": info.min_version,
             "updated": info.updated,
             "links": links,
-            "media-types": [{"base": "application/json", "type": t} for t in info.media_types],
+            "media-types": [{"base": JSON_MEDIA_TYPE, "type": t} for t in info.media_types],
         }
     }
 
@@ -101,7 +105,7 @@ def _choice(info: VersionInfo, base: str, path: str) -> dict[str, Any]:
         "id": info.id,
         "status": info.status,
         "links": [{"rel": "self", "href": "/".join([base, info.path, path.strip("/")])}],
-        "media-types": [{"base": "application/json", "type": t} for t in info.media_types],
+        "media-types": [{"base": JSON_MEDIA_TYPE, "type": t} for t in info.media_types],
     }
 
 
@@ -127,7 +131,7 @@ class Versions:
         legacy_document: str | None = None,
         link_prefix: str | None = None,
         describedby: str | None = DEFAULT_DESCRIBEDBY,
-        service_type: str = "compute",
+        service_type: str = DEFAULT_SERVICE_TYPE,
         legacy_header: str | None = None,
     ) -> None:
         if mode not in _MODES:
@@ -158,8 +162,9 @@ class Versions:
         req = Request(environ)
         try:
             code, body, headers = self._answer(req)
-        except Exception as exc:  # the negotiator's 400/406; a JSON fault, like the API
-            return fault_for_exception(exc).response_for(environ)(environ, start_response)
+        except Exception as exc:  # the negotiator's 400/406, or a bug: a JSON fault either way
+            fault = error_table(environ).answer(LOG, environ, exc)
+            return fault.response_for(environ)(environ, start_response)
         payload = serialize_json(body)
         content_type = req.best_match_content_type(self.service_type)
         response_headers = [("Content-Type", content_type), ("Content-Length", str(len(payload)))]
@@ -193,7 +198,7 @@ def versions_factory(global_conf: dict[str, str], **local_conf: str) -> Versions
 
     :raises VersionsConfigError: naming the bad key.
     """
-    service_type = local_conf.get("service_type", "compute")
+    service_type = local_conf.get("service_type", DEFAULT_SERVICE_TYPE)
     versions = parse_versions(local_conf, _OPTIONS, service_type)
     describedby = local_conf.get("describedby", DEFAULT_DESCRIBEDBY).strip()
     link_prefix = local_conf.get("link_prefix") or global_conf.get("link_prefix")

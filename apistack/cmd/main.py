@@ -1,111 +1,73 @@
-"""The ``apistack`` command: ``serve``, ``routes`` and ``pipeline`` for a paste ini."""
+"""The ``apistack`` command: ``serve``, ``routes`` and ``pipeline`` for a paste ini.
+
+Each subcommand is a module listed in ``COMMANDS`` with ``HELP``, ``add_arguments(parser)``
+and ``run(args, global_conf)``; every one takes the ini, ``--name`` and ``--global``. A user
+error (``apistack.deploy.LoadError``, or a bad argument) is one line on stderr and exit
+status 2.
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging
+import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn
 
-from apistack.cmd.loading import CommandError, load_app, parse_globals
-from apistack.cmd.pipeline import pipeline_lines
-from apistack.cmd.routes import route_rows
-from apistack.cmd.serve import serve
+from apistack.deploy import LoadError, parse_globals
 
-__all__ = ["build_parser", "main"]
+__all__ = ["COMMANDS", "build_parser", "main"]
 
 DEFAULT_NAME = "osapi_compute"
+
+#: ``(name, module)``: the subcommands. A module is imported only when its command runs, so
+#: ``serve``'s server is never needed by the others.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("serve", "apistack.cmd.serve"),
+    ("routes", "apistack.cmd.routes"),
+    ("pipeline", "apistack.cmd.pipeline"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad argument reported in one line (no usage block), status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``apistack: error: ...`` and exit 2."""
+        self.exit(2, f"apistack: error: {message}\n")
+
+
+def _version() -> str:
+    try:
+        return version("apistack")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """:returns: the argument parser of ``apistack``."""
-    parser = argparse.ArgumentParser(prog="apistack", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=text, description=text)
+    parser = _Parser(prog="apistack", description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--version", action="version", version=f"apistack {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, module_name in COMMANDS:
+        module = importlib.import_module(module_name)
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
         sub.add_argument("ini", help="the paste deploy ini file")
         sub.add_argument("--name", default=DEFAULT_NAME, help="the app section name")
-        sub.add_argument(
-            "--global",
-            dest="globals",
-            action="append",
-            default=[],
-            metavar="KEY=VALUE",
-            help="a paste global (repeatable)",
-        )
-        return sub
-
-    run = command("serve", "serve the app with gunicorn")
-    run.add_argument("--host", default="127.0.0.1")
-    run.add_argument("--port", type=int, default=8774)
-    run.add_argument("--workers", type=int, default=1)
-    run.add_argument(
-        "--worker-class",
-        default="sync",
-        help="gunicorn's worker class: sync (no keep-alive) or gthread (keep-alive, --threads)",
-    )
-    run.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
-    run.add_argument(
-        "--log-level",
-        default="INFO",
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="the level of the log written to stderr (INFO shows one line per request)",
-    )
-    command("routes", "print the route table: method, path, controller, action, versions")
-    command("pipeline", "print the assembled pipeline, outermost first")
+        sub.add_argument("--global", dest="globals", action="append", default=[],
+                         metavar="KEY=VALUE", help="a paste global (repeatable)")  # fmt: skip
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
     return parser
-
-
-def configure_logging(level: str) -> None:
-    """Send the service's logs (request lines, faults) to stderr, as gunicorn's own are.
-
-    Done before the app is loaded, so the forked workers inherit it.
-    """
-    logging.basicConfig(
-        level=getattr(logging, level),
-        format="%(asctime)s %(process)d %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
-
-
-def _routes(ini: str, name: str, globals_: dict[str, str]) -> None:
-    rows = route_rows(load_app(ini, name, globals_))
-    if not rows:
-        raise CommandError(f"no router found in app {name!r} of {ini}")
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print(
-            "  ".join(
-                [*(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)), row[4]]
-            ).rstrip()
-        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``apistack``; :returns: the exit status (2 for a user error)."""
     args = build_parser().parse_args(argv)
     try:
-        globals_ = parse_globals(args.globals)
-        if args.command == "serve":
-            if args.workers < 1 or args.threads < 1:
-                raise CommandError("--workers and --threads must be at least 1")
-            configure_logging(args.log_level)
-            serve(
-                args.ini,
-                args.name,
-                args.host,
-                args.port,
-                args.workers,
-                globals_,
-                worker_class=args.worker_class,
-                threads=args.threads,
-            )
-        elif args.command == "routes":
-            _routes(args.ini, args.name, globals_)
-        else:
-            print("\n".join(pipeline_lines(args.ini, args.name, globals_)))
-    except CommandError as exc:
+        args.run(args, parse_globals(args.globals))
+    except LoadError as exc:
         print(f"apistack: error: {exc}", file=sys.stderr)
         return 2
     return 0

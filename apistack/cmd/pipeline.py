@@ -7,13 +7,16 @@ shows the pipeline chosen by the ``auth_strategy`` global (default ``keystone``)
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from paste.deploy.loadwsgi import APP, FILTER
 
-from apistack.cmd.loading import load_context, resolve
+from apistack.deploy import load_context, resolve
 
-__all__ = ["describe", "pipeline_lines"]
+__all__ = ["add_arguments", "describe", "pipeline_lines", "run"]
+
+HELP = "print the assembled pipeline, outermost first"
 
 _INDENT = "  "
 
@@ -72,8 +75,17 @@ def _composite(context: Any, depth: int, lines: list[str]) -> None:
 def pipeline_lines(ini: str, name: str, global_conf: dict[str, str] | None = None) -> list[str]:
     """:returns: the pipeline of app ``name`` in ``ini``, one line per stage, outermost first.
 
-    :raises CommandError: for a bad ini, a missing section or a missing entry point.
+    :raises LoadError: for a bad ini, a missing section or a missing entry point.
     """
     lines: list[str] = []
     _walk(load_context(ini, name, global_conf), name, 0, lines)
     return lines
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``pipeline`` has no options of its own."""
+
+
+def run(args: argparse.Namespace, global_conf: dict[str, str]) -> None:
+    """The command: print the pipeline of ``args.name``."""
+    print("\n".join(pipeline_lines(args.ini, args.name, global_conf)))

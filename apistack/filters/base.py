@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import quote
 
 from oslo_config import cfg
 from paste.deploy.converters import asbool, asint, aslist
+
+from apistack.environ import quote_path, request_uri
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -181,35 +182,3 @@ class Filter:
         values = getattr(conf, group)
         kwargs = {option.name: getattr(values, option.name) for option in cls.options}
         return cls(application, **kwargs)
-
-
-_PATH_SAFE = "/:@!$&'()*+,;=-._~"
-_QUERY_SAFE = _PATH_SAFE + "?%[]"
-
-
-def _printable_ascii(text: str) -> bool:
-    return text.isascii() and text.isprintable() and " " not in text
-
-
-def quote_path(path: str) -> str:
-    """:returns: a WSGI (decoded, latin-1) path quoted back into printable ASCII."""
-    return quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE)
-
-
-def request_uri(environ: WSGIEnvironment) -> str:
-    """The request's URI as sent, safe to log: ``SCRIPT_NAME + PATH_INFO [+ '?' + QUERY]``.
-
-    The server has already decoded ``%XX`` in the path, so the path is re-quoted: a client's
-    ``%0A`` must not become a new line in a log, and non-UTF-8 bytes are kept as ``%XX``.
-
-    :returns: the URI, with only printable ASCII characters.
-    """
-    path: str = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    if not _printable_ascii(path) or "%" in path or "?" in path or "#" in path:
-        path = quote_path(path)
-    query: str | None = environ.get("QUERY_STRING")
-    if not query:
-        return path
-    if not _printable_ascii(query):
-        query = quote(query.encode("latin-1", "replace"), safe=_QUERY_SAFE)
-    return f"{path}?{query}"

@@ -17,6 +17,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
+from apistack.environ import DEFAULT_CONTEXT_KEY
 from apistack.filters.base import Option
 
 __all__ = [
@@ -27,7 +28,6 @@ __all__ = [
     "resolve_context_class",
 ]
 
-DEFAULT_CONTEXT_KEY = "openstack.context"
 DEFAULT_CONTEXT_CLASS = "oslo_context.context.RequestContext"
 
 CONTEXT_OPTIONS = (

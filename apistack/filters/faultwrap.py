@@ -34,22 +34,16 @@ from typing import TYPE_CHECKING
 
 import webob.exc
 
-from apistack.filters.base import Filter, Option, request_uri
-from apistack.filters.exception_statuses import (
+from apistack.environ import ERROR_TABLE_KEY, VERSION_HEADERS_KEY, drain_and_close
+from apistack.errors import (
     DEFAULT_EXCEPTION_STATUSES,
+    ErrorTable,
     ExceptionStatuses,
     exception_status_table,
     mapped_status,
 )
-from apistack.filters.request_id import REQUEST_ID_KEY
-from apistack.resource.faults import (
-    DEFAULT_FAULT_NAME,
-    FAULT_NAMES,
-    VERSION_HEADERS_KEY,
-    Fault,
-    fault_for_exception,
-    fault_response,
-)
+from apistack.faults import BODY_HEADERS, DEFAULT_FAULT_NAME, FAULT_NAMES, Fault, fault_response
+from apistack.filters.base import Filter, Option
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -66,19 +60,18 @@ __all__ = [
 
 LOG = logging.getLogger(__name__)
 
-_REPLACED_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
-
 
 def fault_for_escaped_exception(
-    exc: Exception, statuses: Mapping[type[BaseException], int] | None = None
+    exc: Exception, statuses: Mapping[type[BaseException], int] | ErrorTable | None = None
 ) -> Fault:
     """:returns: the fault for ``exc``: the generic fault for the status ``statuses`` maps it
-    to (see :func:`mapped_status`), else nova's ``FaultWrapper`` answer."""
-    code = mapped_status(exc, statuses)
-    if code is not None:
-        return Fault(code)
-    fault = fault_for_exception(exc)
-    if isinstance(exc, (Fault, webob.exc.HTTPException)) or not getattr(exc, "safe", False):
+    to (see :func:`mapped_status`), else nova's ``FaultWrapper`` answer (the message of an
+    exception marked ``safe`` is prefixed with its class name)."""
+    table = statuses if isinstance(statuses, ErrorTable) else ErrorTable(statuses or {})
+    fault = table.fault(exc)
+    if isinstance(exc, (Fault, webob.exc.HTTPException)) or table.mapped(exc) is not None:
+        return fault
+    if not getattr(exc, "safe", False):
         return fault
     return Fault(fault.code, f"{type(exc).__name__}: {fault.message}", fault.headers)
 
@@ -134,15 +127,6 @@ class _HeldStart:
         return self.start_response(status, headers, exc_info)
 
 
-def _drain(result: Iterable[bytes], written: list[bytes]) -> bytes:
-    try:
-        return b"".join([*written, *result])
-    finally:
-        close = getattr(result, "close", None)
-        if close is not None:
-            close()
-
-
 class FaultWrap(Filter):
     """Answers a JSON fault for every exception and every non-fault error response.
 
@@ -179,10 +163,16 @@ class FaultWrap(Filter):
         rewrite_errors: bool = True,
     ) -> None:
         super().__init__(application)
-        self.exception_statuses = exception_status_table(exception_statuses)
+        self.error_table = ErrorTable(exception_statuses)
         self.rewrite_errors = rewrite_errors
 
+    @property
+    def exception_statuses(self) -> dict[type[BaseException], int]:
+        """The table's entries resolved so far, by class."""
+        return self.error_table.classes
+
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        environ[ERROR_TABLE_KEY] = self.error_table
         start = _HeldStart(start_response, self.rewrite_errors)
         try:
             result = self.application(environ, start)
@@ -190,7 +180,7 @@ class FaultWrap(Filter):
                 start.hold_errors = False  # a lazy app starts while its body is iterated
                 return result
             status, headers = start.held
-            body = _drain(result, start.written)
+            body = b"".join([*start.written, *drain_and_close(result)])
         except Exception as exc:
             return self._answer_exception(environ, start_response, exc, start.started)
         code = int(status.split(None, 1)[0])
@@ -206,8 +196,8 @@ class FaultWrap(Filter):
         exc: Exception,
         started: bool,
     ) -> Iterable[bytes]:
-        fault = fault_for_escaped_exception(exc, self.exception_statuses)
-        self._log(environ, exc, fault.code)
+        fault = fault_for_escaped_exception(exc, self.error_table)
+        self.error_table.log(LOG, environ, exc)
         if started:
             # PEP 3333: replacing headers already given needs the exc_info.
             error = sys.exc_info()
@@ -221,31 +211,6 @@ class FaultWrap(Filter):
         environ: WSGIEnvironment, code: int, headers: list[tuple[str, str]], body: bytes
     ) -> webob.Response:
         versioned = {name.lower() for name, _ in environ.get(VERSION_HEADERS_KEY, ())}
-        skip = _REPLACED_HEADERS | versioned
+        skip = BODY_HEADERS | versioned
         kept = [(name, value) for name, value in headers if name.lower() not in skip]
         return fault_response(code, _client_message(body, code), kept, environ)
-
-    def _log(self, environ: WSGIEnvironment, exc: Exception, code: int) -> None:
-        where = f"{environ.get('REQUEST_METHOD', '-')} {request_uri(environ)}"
-        request_id = environ.get(REQUEST_ID_KEY, "-")
-        if isinstance(exc, webob.exc.HTTPException):
-            LOG.info("%s returned with HTTP %s (request %s)", where, code, request_id)
-            return
-        if mapped_status(exc, self.exception_statuses) is not None:
-            LOG.warning(
-                "%s returned HTTP %s for %s (request %s): %s",
-                where,
-                code,
-                type(exc).__name__,
-                request_id,
-                exc,
-            )
-            return
-        LOG.error(
-            "Caught error in %s, returned HTTP %s (request %s): %s",
-            where,
-            code,
-            request_id,
-            exc,
-            exc_info=exc,
-        )

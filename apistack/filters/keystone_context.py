@@ -14,16 +14,16 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from apistack.environ import DEFAULT_CONTEXT_KEY, REQUEST_ID_KEY
+from apistack.faults import Fault
 from apistack.filters.base import Filter, Option
 from apistack.filters.context import (
     CONTEXT_OPTIONS,
     DEFAULT_CONTEXT_CLASS,
-    DEFAULT_CONTEXT_KEY,
     ContextBuilder,
     resolve_context_class,
 )
-from apistack.filters.request_id import REQUEST_ID_KEY, generate_request_id
-from apistack.resource.faults import fault_response
+from apistack.filters.request_id import generate_request_id
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -110,17 +110,17 @@ class KeystoneContext(Filter):
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("HTTP_X_IDENTITY_STATUS") != "Confirmed":
-            return self._fault(environ, start_response, 401, None)
+            return Fault(401)(environ, start_response)
         # authtoken stores None for headers the token lacks; oslo would split None.
         present = environ
         if None in environ.values():
             present = {key: value for key, value in environ.items() if value is not None}
         if not (present.get("HTTP_X_USER_ID") or present.get("HTTP_X_USER")):
-            return self._fault(environ, start_response, 401, None)
+            return Fault(401)(environ, start_response)
         try:
             catalog = filter_catalog(present.get("HTTP_X_SERVICE_CATALOG"), self.service_types)
         except InvalidCatalog:
-            return self._fault(environ, start_response, 500, "Invalid service catalog json.")
+            return Fault(500, "Invalid service catalog json.")(environ, start_response)
         environ[self.context_key] = self._context(present, catalog)
         return self.application(environ, start_response)
 
@@ -138,10 +138,3 @@ class KeystoneContext(Filter):
                 role.strip() for role in roles.split(",")
             )
         return self.contexts.from_environ(environ, **values)
-
-    @staticmethod
-    def _fault(
-        environ: WSGIEnvironment, start_response: StartResponse, code: int, message: str | None
-    ) -> Iterable[bytes]:
-        answer = fault_response(code, message, environ=environ)
-        return answer(environ, start_response)

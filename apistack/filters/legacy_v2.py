@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from apistack.environ import LEGACY_V2_KEY, STANDARD_VERSION_HEADER, environ_header_key
 from apistack.filters.base import Filter, Option
-from apistack.resource.negotiation import LEGACY_V2_KEY, environ_header_key
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_LEGACY_HEADER", "LegacyV2", "strip_version_headers"]
 
 DEFAULT_LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
-STANDARD_HEADER = "OpenStack-API-Version"
+STANDARD_HEADER = STANDARD_VERSION_HEADER
 
 Headers = list[tuple[str, str]]
 

@@ -19,19 +19,11 @@ from urllib.parse import quote
 import webob
 import webob.request
 
+from apistack.environ import DEFAULT_CONTEXT_KEY, GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
+from apistack.faults import Fault, fault_response
 from apistack.filters.base import Filter, Option, quote_path
-from apistack.filters.context import (
-    CONTEXT_OPTIONS,
-    DEFAULT_CONTEXT_CLASS,
-    DEFAULT_CONTEXT_KEY,
-    ContextBuilder,
-)
-from apistack.filters.request_id import (
-    GLOBAL_REQUEST_ID_KEY,
-    REQUEST_ID_KEY,
-    generate_request_id,
-)
-from apistack.resource.faults import fault_response
+from apistack.filters.context import CONTEXT_OPTIONS, DEFAULT_CONTEXT_CLASS, ContextBuilder
+from apistack.filters.request_id import generate_request_id
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -119,8 +111,7 @@ class NoAuth(Filter):
         user_id, _sep, project_id = token.partition(":")
         if not user_id or not token.isprintable():
             message = "Invalid noauth token: expected user[:project]."
-            answer = fault_response(401, message, environ=environ)
-            return answer(environ, start_response)
+            return Fault(401, message)(environ, start_response)
         is_admin = user_id == self.admin_user
         environ[self.context_key] = self.contexts.build(
             auth_token=token,

@@ -15,8 +15,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from oslo_config import cfg
 from oslo_middleware import request_id as oslo_request_id
 
+from apistack.environ import GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
 from apistack.filters.base import Filter, Option
 
 if TYPE_CHECKING:
@@ -26,11 +28,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 __all__ = ["GLOBAL_REQUEST_ID_KEY", "REQUEST_ID_KEY", "RequestId", "generate_request_id"]
-
-#: environ key: this request's own id, ``req-<uuid4>``.
-REQUEST_ID_KEY = oslo_request_id.ENV_REQUEST_ID
-#: environ key: the caller's id (from a valid inbound ``X-OpenStack-Request-ID``).
-GLOBAL_REQUEST_ID_KEY = oslo_request_id.GLOBAL_REQ_ID
 
 _INBOUND_ENVIRON_KEY = "HTTP_X_OPENSTACK_REQUEST_ID"
 _ID_PATTERN = re.compile(oslo_request_id.ID_FORMAT.lstrip("^").rstrip("$"))
@@ -77,6 +74,10 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
         *,
         compat_headers: Sequence[str] = DEFAULT_COMPAT_HEADERS,
     ) -> None:
+        # oslo's constructor too, with a ConfigOpts of the filter's own (never the global
+        # CONF), so the inherited oslo methods work: _conf_get, set_global_req_id,
+        # process_request/process_response.
+        oslo_request_id.RequestId.__init__(self, application, cfg.ConfigOpts())
         Filter.__init__(self, application)
         self.compat_headers = [name.lower() for name in compat_headers]
         names = [oslo_request_id.HTTP_RESP_HEADER_REQUEST_ID, *self.compat_headers]

@@ -4,7 +4,8 @@
 for successes, faults and exceptions (which are logged, then re-raised). Two deliberate changes
 from nova: the URI is captured before the app runs, so query parameters that validation strips
 from ``req.GET`` still show as sent, and it is re-quoted, so a decoded ``%0A`` cannot forge a
-log line. An exception is logged with the status the fault wrapper will answer, not always 500.
+log line. An exception is logged with the status the fault wrapper will answer (both ask the
+``apistack.errors`` table faultwrap put on the environ), not always 500.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from apistack.filters.base import Filter, Option, request_uri
+from apistack.environ import VERSION_KEY, drain_and_close, request_uri
+from apistack.errors import error_table
+from apistack.filters.base import Filter, Option
 from apistack.filters.log_records import RecordTemplate
-from apistack.resource.faults import status_for_exception
-from apistack.resource.negotiation import VERSION_KEY
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -66,9 +67,9 @@ class RequestLog(Filter):
             body = self.application(environ, record_status)
             if not answer:
                 # The app answers lazily; as WebOb's get_response does, run it to the status.
-                body = _materialize(body)
+                body = drain_and_close(body)
         except Exception as exc:
-            self._log(environ, uri, str(status_for_exception(exc)), "0", start)
+            self._log(environ, uri, str(error_table(environ).status(exc)), "0", start)
             raise
         status, length = answer or ("500", "0")
         self._log(environ, uri, status, length, start)
@@ -100,12 +101,3 @@ def _content_length(headers: list[tuple[str, str]]) -> str:
         if name.lower() == "content-length":
             return value
     return "-"
-
-
-def _materialize(body: Iterable[bytes]) -> list[bytes]:
-    try:
-        return list(body)
-    finally:
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()

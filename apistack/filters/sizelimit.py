@@ -1,10 +1,11 @@
 """``sizelimit``: refuse request bodies over a byte limit with a 413 ``overLimit`` fault.
 
-Built on oslo.middleware's limiter (its default, 114688 bytes, and its ``LimitingReader``), with
-three fixes: the 413 is a JSON fault whose message is formatted (oslo's keeps a literal ``%s``);
-a body of unknown length (chunked) is never read past the limit, because each read asks the
-server for at most the bytes still allowed plus one (oslo's ``read()`` reads everything, then
-counts); and the limit is the instance's own, never an override of the global ``CONF``.
+Built on oslo.middleware's limiter (its default, 114688 bytes, and its ``LimitingReader``'s
+idea), with three fixes: the 413 is a JSON fault whose message is formatted (oslo's keeps a
+literal ``%s``); a body of unknown length (chunked) is never read past the limit, because each
+read asks the server for at most the bytes still allowed plus one (oslo's ``read()`` reads
+everything, then counts); and the limit is the instance's own, never an override of the
+global ``CONF``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import IO, TYPE_CHECKING
 
 from oslo_middleware import sizelimit as oslo_sizelimit
 
+from apistack.faults import Fault
 from apistack.filters.base import Filter, Option
-from apistack.resource.faults import Fault, fault_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -44,12 +45,21 @@ class BodyTooLarge(Fault):
         self.limit = limit
 
 
-class LimitedInput(oslo_sizelimit.LimitingReader):
+class LimitedInput:
     """``wsgi.input`` that raises ``BodyTooLarge`` instead of reading past ``limit`` bytes.
+
+    oslo's ``LimitingReader`` reads first and checks after (a whole unbounded ``read()``),
+    so nothing of it is reused: this reader never asks the stream for more than one byte
+    past the limit.
 
     :param data: the server's input stream.
     :param limit: the most bytes the application may read.
     """
+
+    def __init__(self, data: IO[bytes], limit: int) -> None:
+        self.data = data
+        self.limit = limit
+        self.bytes_read = 0
 
     def _allowance(self, size: int | None) -> int:
         # One byte over the limit is enough to know the body is too large.
@@ -113,9 +123,9 @@ class SizeLimit(Filter):
             except ValueError:
                 declared = -1
             if declared < 0:
-                return self._fault(environ, start_response, 400, "Invalid Content-Length.")
+                return Fault(400, "Invalid Content-Length.")(environ, start_response)
             if declared > limit:
-                return self._fault(environ, start_response, 413, too_large_message(limit))
+                return Fault(413, too_large_message(limit))(environ, start_response)
             return self.application(environ, start_response)
         body: IO[bytes] | None = environ.get("wsgi.input")
         if body is not None:
@@ -124,9 +134,3 @@ class SizeLimit(Filter):
             return self.application(environ, start_response)
         except BodyTooLarge as exc:
             return exc(environ, start_response)
-
-    @staticmethod
-    def _fault(
-        environ: WSGIEnvironment, start_response: StartResponse, code: int, message: str | None
-    ) -> Iterable[bytes]:
-        return fault_response(code, message, environ=environ)(environ, start_response)

@@ -4,6 +4,7 @@ A service writes ``Controller`` subclasses; the router wraps each in a ``Resourc
 negotiates the microversion, dispatches to the right method and renders results and faults.
 """
 
+from apistack.faults import Fault, fault_response
 from apistack.resource.controller import (
     Controller,
     ControllerDefinitionError,
@@ -23,7 +24,6 @@ from apistack.resource.exceptions import (
     Unauthorized,
     ValidationError,
 )
-from apistack.resource.faults import Fault, fault_response
 from apistack.resource.request import Request
 from apistack.resource.resource import Resource
 from apistack.resource.results import ResponseObject

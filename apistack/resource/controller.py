@@ -1,38 +1,42 @@
-"""The ``Controller`` base and the decorators a controller method wears.
+"""The ``Controller`` base: the registries its subclasses get when they are defined.
 
 A controller is a plain class; ``Controller.__init_subclass__`` builds its registries when the
 class is defined:
 
 - ``wsgi_actions``: ``{action key: method name}`` from ``@action``, merged from base classes;
+- ``wsgi_extensions``: ``[(method name, action key or None)]`` from ``@extends``;
 - ``versioned_methods``: ``{method name: (VersionedMethod, ...)}`` from ``@api_version``. One
   implementation is a gate (outside its range the method answers 404, as nova 32+ does);
   several implementations of one name for disjoint ranges are an overload set (as cinder,
   manila and nova up to 31 use), the right one chosen per request. Overlapping ranges are
   rejected here, when the class is defined.
+
+The decorators live in :mod:`apistack.resource.decorators` and are re-exported here.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
-import logging
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import webob.exc
 
-from apistack.resource.exceptions import (
-    APIError,
-    Forbidden,
-    NotSupported,
-    Unauthorized,
-    ValidationError,
-    VersionNotFoundForAPIMethod,
+from apistack.resource.decorators import (
+    ControllerDefinitionError,
+    UnexpectedAPIError,
+    VersionedMethod,
+    action,
+    api_version,
+    expected_errors,
+    extends,
+    range_text,
+    removed,
+    response,
+    select_response_code,
+    take_pending,
 )
-from apistack.resource.faults import Fault
-from apistack.resource.versions import APIVersionRequest
+from apistack.resource.exceptions import VersionNotFoundForAPIMethod
+from apistack.resource.versions import APIVersionRequest, request_version
 
 __all__ = [
     "Controller",
@@ -42,215 +46,17 @@ __all__ = [
     "action",
     "api_version",
     "expected_errors",
+    "extends",
     "removed",
     "response",
     "select_response_code",
 ]
 
-LOG = logging.getLogger(__name__)
+VersionedSets = dict[str, tuple[VersionedMethod, ...]]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ControllerDefinitionError(TypeError):
-    """A controller class or decorator is declared wrongly (raised at import time)."""
-
-
-class UnexpectedAPIError(APIError):
-    """An error a method did not declare in ``@expected_errors``: a 500 that names nothing."""
-
-    code = 500
-    safe = False
-
-
-def _bound(value: str | APIVersionRequest | None) -> APIVersionRequest | None:
-    if value is None or isinstance(value, APIVersionRequest):
-        return value
-    return APIVersionRequest(value)
-
-
-def _range_text(low: APIVersionRequest | None, high: APIVersionRequest | None) -> str:
-    return f"[{low or 'min'}, {high or 'max'}]"
-
-
-def _request_version(args: tuple[Any, ...], kwargs: dict[str, Any]) -> APIVersionRequest:
-    """The version of the request passed to a controller method (``req=`` or ``args[1]``)."""
-    req = kwargs.get("req")
-    if req is None and len(args) > 1:
-        req = args[1]
-    version = getattr(req, "api_version_request", None)
-    return version if isinstance(version, APIVersionRequest) else APIVersionRequest()
-
-
-def _in_range(
-    version: APIVersionRequest, low: APIVersionRequest | None, high: APIVersionRequest | None
-) -> bool:
-    if low is None and high is None:
-        return True
-    if not version:
-        return False
-    return version.matches(low, high)
-
-
-# --------------------------------------------------------------------------- decorators
-
-
-def action(name: str) -> Callable[[F], F]:
-    """Mark a method as the handler of ``POST .../action`` bodies ``{name: {...}}``."""
-
-    def decorator(func: F) -> F:
-        func.wsgi_action = name  # type: ignore[attr-defined]
-        return func
-
-    return decorator
-
-
-@dataclass(frozen=True)
-class ResponseCode:
-    """One ``@response`` declaration: the default status for a version range."""
-
-    code: int
-    min_version: APIVersionRequest | None
-    max_version: APIVersionRequest | None
-
-
-def response(
-    code: int, min_version: str | None = None, max_version: str | None = None
-) -> Callable[[F], F]:
-    """Set the method's default success status, optionally for a version range only.
-
-    Stack several for different ranges; the first whose range holds the request wins.
-    """
-    entry = ResponseCode(code, _bound(min_version), _bound(max_version))
-
-    def decorator(func: F) -> F:
-        codes: list[ResponseCode] = list(getattr(func, "wsgi_codes", ()))
-        codes.append(entry)
-        func.wsgi_codes = codes  # type: ignore[attr-defined]
-        return func
-
-    return decorator
-
-
-def select_response_code(func: Callable[..., Any], version: APIVersionRequest) -> int | None:
-    """:returns: the ``@response`` status for ``version``; 200 when undecorated; None when
-    the method has ``@response`` entries but none covers ``version`` (a server bug)."""
-    codes: list[ResponseCode] | None = getattr(func, "wsgi_codes", None)
-    if not codes:
-        return 200
-    for entry in codes:
-        if _in_range(version, entry.min_version, entry.max_version):
-            return entry.code
-    return None
-
-
-_PASS_THROUGH = (Forbidden, Unauthorized, ValidationError)
-
-
-def expected_errors(
-    errors: int | Iterable[int], min_version: str | None = None, max_version: str | None = None
-) -> Callable[[F], F]:
-    """Declare the HTTP errors a method may raise (nova's semantics).
-
-    Listed webob HTTP errors (and ``Fault``\\ s) pass; ``Forbidden``, ``Unauthorized`` and
-    ``ValidationError`` pass; ``NotSupported`` becomes a 400; anything else is logged with its
-    traceback and becomes a 500 "Unexpected API Error." that names nothing internal. With a
-    version range, the decorator only applies to requests in that range, so several can be
-    stacked.
-    """
-    listed = frozenset([errors] if isinstance(errors, int) else errors)
-    low, high = _bound(min_version), _bound(max_version)
-
-    def decorator(func: F) -> F:
-        @functools.wraps(func)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return func(*args, **kwargs)
-            except Exception as exc:
-                if not _in_range(_request_version(args, kwargs), low, high):
-                    raise
-                if isinstance(exc, webob.exc.HTTPException) and (
-                    getattr(exc, "code", None) in listed
-                ):
-                    raise
-                if isinstance(exc, (*_PASS_THROUGH, UnexpectedAPIError)):
-                    raise
-                if isinstance(exc, NotSupported):
-                    raise Fault(400, exc.message) from exc
-                LOG.exception("Unexpected exception in API method %s", func.__qualname__)
-                raise UnexpectedAPIError() from exc
-
-        return cast(F, wrapped)
-
-    return decorator
-
-
-def removed(version: str, reason: str | None = None) -> Callable[[F], F]:
-    """Mark a method as removed at ``version``: it answers 410 Gone."""
-
-    def decorator(func: F) -> F:
-        @functools.wraps(func)
-        def gone(*args: Any, **kwargs: Any) -> Any:
-            raise Fault(410)
-
-        gone.removed = True  # type: ignore[attr-defined]
-        gone.removed_version = version  # type: ignore[attr-defined]
-        gone.removed_reason = reason  # type: ignore[attr-defined]
-        return cast(F, gone)
-
-    return decorator
-
-
-@dataclass(frozen=True)
-class VersionedMethod:
-    """One implementation of a method for the range ``[min_version, max_version]``."""
-
-    name: str
-    min_version: APIVersionRequest | None
-    max_version: APIVersionRequest | None
-    func: Callable[..., Any]
-
-    def serves(self, version: APIVersionRequest) -> bool:
-        """:returns: whether this implementation serves requests at ``version``."""
-        return _in_range(version, self.min_version, self.max_version)
-
-
-# Implementations declared with @api_version, waiting for their class to be defined:
-# "module:Class.method" -> implementations in definition order.
-_pending: dict[str, list[VersionedMethod]] = {}
-_pending_lock = threading.Lock()
-
-
-def api_version(
-    min_version: str | None = None, max_version: str | None = None
-) -> Callable[[F], F]:
-    """Serve the method only for requests in ``[min_version, max_version]``.
-
-    Alone, it is a gate: other versions get 404. Repeated on methods of the same name in one
-    ``Controller`` class with disjoint ranges, it is an overload set: each request runs the
-    implementation whose range holds its version.
-    """
-    low, high = _bound(min_version), _bound(max_version)
-    if low is not None and high is not None and high < low:
-        raise ControllerDefinitionError(f"api_version range {_range_text(low, high)} is empty")
-
-    def decorator(func: F) -> F:
-        @functools.wraps(func)
-        def gated(*args: Any, **kwargs: Any) -> Any:
-            if not _in_range(_request_version(args, kwargs), low, high):
-                raise VersionNotFoundForAPIMethod()
-            return func(*args, **kwargs)
-
-        gated.min_version = low  # type: ignore[attr-defined]
-        gated.max_version = high  # type: ignore[attr-defined]
-        # The gate itself is registered, so attribute decorators applied above it
-        # (@response, @action) land on the object the Resource calls.
-        entry = VersionedMethod(func.__name__, low, high, gated)
-        with _pending_lock:
-            _pending.setdefault(f"{func.__module__}:{func.__qualname__}", []).append(entry)
-        return cast(F, gated)
-
-    return decorator
+# Versioned sets of classes that are not Controllers (mixins), taken from the pending
+# registry the first time a Controller inherits from them.
+_mixin_sets: dict[type, VersionedSets] = {}
 
 
 def _check_disjoint(cls: type, name: str, impls: list[VersionedMethod]) -> None:
@@ -261,14 +67,14 @@ def _check_disjoint(cls: type, name: str, impls: list[VersionedMethod]) -> None:
         if before_high is None or before_high >= after_low:
             raise ControllerDefinitionError(
                 f"{cls.__qualname__}.{name}: versioned implementations overlap: "
-                f"{_range_text(before.min_version, before.max_version)} and "
-                f"{_range_text(after.min_version, after.max_version)}"
+                f"{range_text(before.min_version, before.max_version)} and "
+                f"{range_text(after.min_version, after.max_version)}"
             )
 
 
-def _versioned_dispatcher(name: str, impls: tuple[VersionedMethod, ...]) -> Callable[..., Any]:
+def _versioned_dispatcher(name: str, impls: tuple[VersionedMethod, ...]) -> Any:
     def dispatch(self: Any, *args: Any, **kwargs: Any) -> Any:
-        version = _request_version((self, *args), kwargs)
+        version = request_version((self, *args), kwargs)
         for impl in impls:
             if impl.serves(version):
                 return impl.func(self, *args, **kwargs)
@@ -280,63 +86,95 @@ def _versioned_dispatcher(name: str, impls: tuple[VersionedMethod, ...]) -> Call
     return dispatch
 
 
+def _own_sets(cls: type, inherited: VersionedSets) -> VersionedSets:
+    """Merge the ``@api_version`` implementations declared in ``cls``'s body into
+    ``inherited``, replacing the class's attributes by dispatchers."""
+    sets = dict(inherited)
+    for name in list(vars(cls)):
+        declared = take_pending(cls, name)
+        if not declared:
+            sets.pop(name, None)  # a plain override replaces the versioned set
+            continue
+        if vars(cls)[name] is not declared[-1].func:
+            raise ControllerDefinitionError(
+                f"{cls.__qualname__}.{name}: a decorator that wraps the function is applied "
+                "above @api_version and would be lost; put @api_version outermost"
+            )
+        impls = [*sets.get(name, ()), *declared]
+        _check_disjoint(cls, name, impls)
+        # Newest range first: most requests ask for recent versions.
+        ordered = tuple(
+            sorted(impls, key=lambda m: m.min_version or APIVersionRequest(), reverse=True)
+        )
+        sets[name] = ordered
+        setattr(cls, name, _versioned_dispatcher(name, ordered))
+    return sets
+
+
+def _base_sets(base: type) -> VersionedSets:
+    if issubclass(base, Controller):
+        return base.versioned_methods
+    if base is object:
+        return {}
+    if base not in _mixin_sets:
+        _mixin_sets[base] = _own_sets(base, {})
+    return _mixin_sets[base]
+
+
+def _attribute_funcs(value: Any) -> list[Any]:
+    """The functions an attribute stands for: a dispatcher's implementations, or itself."""
+    impls = getattr(value, "versioned_methods", None)
+    if isinstance(impls, tuple):
+        return [impl.func for impl in impls]
+    return [value]
+
+
 class Controller:
     """Base of API controllers.
 
     Subclass it and write methods ``index``, ``show``, ``create``, ``update``, ``delete`` (or
     any name a route names), each taking ``req`` and the path variables (and ``body`` for POST
     and PUT). Registries are built when the subclass is defined; see the module docstring.
+    Calling a versioned method directly (``controller.index(req)``) runs the implementation
+    for ``req.api_version_request``.
     """
 
     wsgi_actions: dict[str, str] = {}
-    versioned_methods: dict[str, tuple[VersionedMethod, ...]] = {}
+    wsgi_extensions: list[tuple[str, str | None]] = []
+    versioned_methods: VersionedSets = {}
     _view_builder_class: type | None = None
+
+    #: ``@Controller.api_version(min, max)``, as cinder, manila and nova 31 spell it.
+    api_version = staticmethod(api_version)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.versioned_methods = cls._collect_versioned_methods()
-        cls.wsgi_actions = cls._collect_actions()
+        cls.wsgi_actions, cls.wsgi_extensions = cls._collect_markers()
 
     @classmethod
-    def _collect_versioned_methods(cls) -> dict[str, tuple[VersionedMethod, ...]]:
-        inherited: dict[str, tuple[VersionedMethod, ...]] = {}
+    def _collect_versioned_methods(cls) -> VersionedSets:
+        inherited: VersionedSets = {}
         for base in reversed(cls.__mro__[1:]):
-            inherited.update(getattr(base, "versioned_methods", {}))
-        prefix = f"{cls.__module__}:{cls.__qualname__}."
-        for name in list(vars(cls)):
-            with _pending_lock:
-                declared = _pending.pop(prefix + name, None)
-            if not declared:
-                inherited.pop(name, None)  # a plain override replaces the versioned set
-                continue
-            if vars(cls)[name] is not declared[-1].func:
-                raise ControllerDefinitionError(
-                    f"{cls.__qualname__}.{name}: a decorator that wraps the function is applied "
-                    "above @api_version and would be lost; put @api_version outermost"
-                )
-            impls = [*inherited.get(name, ()), *declared]
-            _check_disjoint(cls, name, impls)
-            # Newest range first: most requests ask for recent versions.
-            ordered = tuple(
-                sorted(impls, key=lambda m: m.min_version or APIVersionRequest(), reverse=True)
-            )
-            inherited[name] = ordered
-            setattr(cls, name, _versioned_dispatcher(name, ordered))
-        return inherited
+            inherited.update(_base_sets(base))
+        return _own_sets(cls, inherited)
 
     @classmethod
-    def _collect_actions(cls) -> dict[str, str]:
+    def _collect_markers(cls) -> tuple[dict[str, str], list[tuple[str, str | None]]]:
+        """``@action`` keys and ``@extends`` targets of the class and its bases (mixins
+        included), a subclass's declaration winning."""
         actions: dict[str, str] = {}
-        for base in reversed(cls.__mro__[1:]):
-            actions.update(getattr(base, "wsgi_actions", {}))
-        for name, value in vars(cls).items():
-            impls = cls.versioned_methods.get(name)
-            funcs = [m.func for m in impls] if impls and value is not None else [value]
-            for func in funcs:
-                key = getattr(func, "wsgi_action", None)
-                if isinstance(key, str):
-                    actions[key] = name
-        return actions
+        extensions: dict[tuple[str, str | None], None] = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                for func in _attribute_funcs(value):
+                    key = getattr(func, "wsgi_action", None)
+                    if isinstance(key, str):
+                        actions[key] = name
+                    target = getattr(func, "wsgi_extends", None)
+                    if isinstance(target, tuple):
+                        extensions[(name, target[1])] = None
+        return actions, list(extensions)
 
     def __init__(self, view_builder: Any = None) -> None:
         if view_builder is not None:
@@ -350,3 +188,28 @@ class Controller:
         if not body or entity_name not in body:
             return False
         return hasattr(body[entity_name], "get")
+
+    @staticmethod
+    def validate_string_length(
+        value: Any,
+        entity_name: str,
+        min_length: int = 0,
+        max_length: int | None = None,
+        remove_whitespaces: bool = False,
+    ) -> None:
+        """Check that ``value`` is a string of an allowed length.
+
+        :param remove_whitespaces: measure ``value`` with surrounding whitespace stripped.
+        :raises webob.exc.HTTPBadRequest: naming ``entity_name``, when it is not.
+        """
+        if not isinstance(value, str):
+            raise webob.exc.HTTPBadRequest(explanation=f"{entity_name} is not a string or unicode")
+        length = len(value.strip() if remove_whitespaces else value)
+        if length < min_length:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"{entity_name} has {length} characters, less than {min_length}."
+            )
+        if max_length is not None and length > max_length:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"{entity_name} has {length} characters, more than {max_length}."
+            )

@@ -1,7 +1,7 @@
 """Domain exceptions a controller (or apistack itself) raises, each declaring its HTTP status.
 
 Every exception here carries ``code`` (the HTTP status) and ``safe`` (whether its message may be
-shown to the client). ``apistack.resource.faults`` turns any of them, or any exception of a
+shown to the client). ``apistack.faults`` turns any of them, or any exception of a
 service's own that declares ``code`` and ``safe`` the same way, into a JSON fault.
 """
 

@@ -13,8 +13,14 @@ from typing import TYPE_CHECKING
 
 import microversion_parse
 
+from apistack.environ import (
+    LEGACY_V2_KEY,
+    STANDARD_VERSION_HEADER,
+    VERSION_HEADERS_KEY,
+    VERSION_KEY,
+    environ_header_key,
+)
 from apistack.resource.exceptions import Invalid, VersionNotSupported
-from apistack.resource.faults import VERSION_HEADERS_KEY
 from apistack.resource.versions import APISettings, APIVersionRequest, InvalidAPIVersionString
 
 if TYPE_CHECKING:
@@ -22,20 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = ["LEGACY_V2_KEY", "VERSION_KEY", "VersionNegotiator", "environ_header_key"]
 
-#: environ key: the negotiated ``APIVersionRequest`` of the request.
-VERSION_KEY = "openstack.api_version"
-#: environ key: True for requests through the legacy ``/v2`` wrapper.
-LEGACY_V2_KEY = "openstack.legacy_v2"
-
-_STANDARD_HEADER = "OpenStack-API-Version"
-_STANDARD_ENVIRON_KEY = "HTTP_OPENSTACK_API_VERSION"
+_STANDARD_ENVIRON_KEY = environ_header_key(STANDARD_VERSION_HEADER)
 
 VersionHeaders = tuple[tuple[str, str], ...]
-
-
-def environ_header_key(header: str) -> str:
-    """:returns: the CGI environ key of an HTTP header (``X-Foo`` -> ``HTTP_X_FOO``)."""
-    return "HTTP_" + header.upper().replace("-", "_")
 
 
 class VersionNegotiator:
@@ -53,7 +48,7 @@ class VersionNegotiator:
         self._service = settings.service_type
         self._legacy = settings.legacy_header
         self._legacy_key = environ_header_key(self._legacy) if self._legacy else None
-        vary_names = [_STANDARD_HEADER] + ([self._legacy] if self._legacy else [])
+        vary_names = [STANDARD_VERSION_HEADER] + ([self._legacy] if self._legacy else [])
         self._vary = ", ".join(vary_names)
         # Results for version strings already seen: only valid, in-range versions are kept,
         # so the cache is bounded by the size of the API's version range.
@@ -64,7 +59,7 @@ class VersionNegotiator:
     def response_headers(self, version: APIVersionRequest) -> VersionHeaders:
         """:returns: the headers announcing ``version`` (standard, legacy, and ``Vary``)."""
         text = version.get_string()
-        headers = [(_STANDARD_HEADER, f"{self._service} {text}")]
+        headers = [(STANDARD_VERSION_HEADER, f"{self._service} {text}")]
         if self._legacy:
             headers.append((self._legacy, text))
         headers.append(("Vary", self._vary))

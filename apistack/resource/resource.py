@@ -19,10 +19,14 @@ import io
 import json
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import webob
 
+from apistack.environ import ROUTING_ARGS_KEY, VERSION_HEADERS_KEY
+from apistack.errors import error_table
+from apistack.faults import Fault
 from apistack.resource.controller import (
     Controller,
     UnexpectedAPIError,
@@ -30,31 +34,50 @@ from apistack.resource.controller import (
     select_response_code,
 )
 from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
-from apistack.resource.faults import VERSION_HEADERS_KEY, Fault, fault_for_exception
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import ResponseObject, serialize_json, status_line
-from apistack.resource.versions import APISettings, APIVersionRequest
+from apistack.resource.versions import NULL_VERSION, APISettings, APIVersionRequest
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = ["Resource"]
+__all__ = ["Resource", "ResourceOperation"]
 
 LOG = logging.getLogger(__name__)
 
-_NULL_VERSION = APIVersionRequest()
 _BODY_METHODS = frozenset({"POST", "PUT"})
 _ROUTING_KEYS = ("controller", "format", "action")
 _BASE_NAMES = frozenset(dir(Controller))
 
 
+@dataclass(frozen=True)
+class ResourceOperation:
+    """One function a routed action can run, as ``Resource.operations`` reports it.
+
+    :ivar action_key: the body key of a ``POST .../action`` (``reboot``), else None.
+    :ivar name: the controller method's name.
+    :ivar controller: the controller instance that serves it.
+    :ivar func: the function called (unbound, with its decorators' attributes).
+    :ivar min_version: its ``@api_version`` lower bound, if any.
+    :ivar max_version: its ``@api_version`` upper bound, if any.
+    """
+
+    action_key: str | None
+    name: str
+    controller: Any
+    func: Callable[..., Any]
+    min_version: APIVersionRequest | None
+    max_version: APIVersionRequest | None
+
+
 class _Method:
     """A dispatchable controller method: a plain callable or a set of versioned overloads."""
 
-    __slots__ = ("name", "overloads", "plain")
+    __slots__ = ("controller", "name", "overloads", "plain")
 
     def __init__(self, controller: Any, name: str) -> None:
+        self.controller = controller
         self.name = name
         impls: tuple[VersionedMethod, ...] = getattr(controller, "versioned_methods", {}).get(
             name, ()
@@ -63,6 +86,18 @@ class _Method:
             (impl, impl.func.__get__(controller)) for impl in impls
         )
         self.plain: Callable[..., Any] | None = None if impls else getattr(controller, name)
+
+    def operations(self, action_key: str | None) -> tuple[ResourceOperation, ...]:
+        """:returns: the functions behind this method, each with its version range."""
+        if self.plain is not None:
+            func = getattr(self.plain, "__func__", self.plain)
+            return (ResourceOperation(action_key, self.name, self.controller, func, None, None),)
+        return tuple(
+            ResourceOperation(
+                action_key, self.name, self.controller, i.func, i.min_version, i.max_version
+            )
+            for i, _ in self.overloads
+        )
 
     def select(self, version: APIVersionRequest) -> Callable[..., Any] | None:
         """:returns: the bound implementation serving ``version``, or None."""
@@ -122,13 +157,26 @@ class Resource:
         self.sub_controllers.append(sub_controller)
         self.register_actions(sub_controller)
 
+    def operations(self, action: str) -> tuple[ResourceOperation, ...]:
+        """What a route to this resource with ``action`` can run, for introspection.
+
+        :param action: the routed action (``index``, ``show``, ``action``...).
+        :returns: every implementation, one per version range; for ``action``, those of each
+            ``@action`` key (sorted), sub-controllers included. Empty when nothing serves it.
+        """
+        if action == "action" and self.wsgi_actions:
+            actions = self.wsgi_actions
+            return tuple(op for key in sorted(actions) for op in actions[key].operations(key))
+        entry = self._methods.get(action)
+        return entry.operations(None) if entry is not None else ()
+
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         req = self._request_class(environ)
         try:
             if self.negotiator is not None:
                 version = self.negotiator.negotiate(environ)
             else:
-                version = _NULL_VERSION
+                version = NULL_VERSION
             return self._dispatch(req, version, start_response)
         except Exception as exc:  # every error becomes a JSON fault; see _fault
             return self._fault(exc, req)(environ, start_response)
@@ -147,7 +195,7 @@ class Resource:
 
     def get_action_args(self, environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:
         """:returns: the routed action name and the path variables for the method."""
-        routing = environ.get("wsgiorg.routing_args")
+        routing = environ.get(ROUTING_ARGS_KEY)
         args = dict(routing[1]) if routing else {}
         for key in _ROUTING_KEYS[:2]:
             args.pop(key, None)
@@ -229,19 +277,9 @@ class Resource:
 
     def _fault(self, exc: Exception, req: Request) -> webob.Response:
         environ = req.environ
+        fault = error_table(environ).answer(LOG, environ, exc)
         if isinstance(exc, UnexpectedAPIError):
             fault = Fault(500, f"Unexpected API Error. {self.settings.support_text}")
-        elif isinstance(exc, webob.exc.HTTPException) or hasattr(exc, "code"):
-            fault = fault_for_exception(exc)
-        else:
-            LOG.error(
-                "Unhandled error in %s %s (request %s)",
-                req.method,
-                req.path_qs,
-                environ.get("openstack.request_id", "-"),
-                exc_info=exc,
-            )
-            fault = Fault(500)
         return fault.response_for(environ)
 
 

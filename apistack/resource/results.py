@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import http
 import json
 import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+# One status-line builder for successes and faults alike, kept importable from here.
+from apistack.environ import status_line
 
 __all__ = ["ResponseObject", "json_default", "serialize_json", "status_line"]
 
@@ -81,14 +83,3 @@ _encoder = json.JSONEncoder(default=json_default, ensure_ascii=True)
 def serialize_json(obj: Any) -> bytes:
     """:returns: ``obj`` as JSON bytes."""
     return _encoder.encode(obj).encode("ascii")
-
-
-_STATUS_LINES: dict[int, str] = {
-    status.value: f"{status.value} {status.phrase}" for status in http.HTTPStatus
-}
-
-
-def status_line(code: int) -> str:
-    """:returns: the WSGI status line for ``code`` (``"202 Accepted"``)."""
-    line = _STATUS_LINES.get(code)
-    return line if line is not None else f"{code} Unknown"

@@ -9,13 +9,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import total_ordering
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
+
+from apistack.environ import (
+    DEFAULT_CONTEXT_KEY,
+    DEFAULT_SERVICE_TYPE,
+    JSON_MEDIA_TYPE,
+    vendor_media_type,
+)
 
 __all__ = [
     "DEFAULT_SUPPORT_TEXT",
+    "NULL_VERSION",
     "APISettings",
     "APIVersionRequest",
     "InvalidAPIVersionString",
+    "VersionBound",
+    "as_version",
+    "in_range",
+    "request_argument",
+    "request_version",
+    "version_bound",
 ]
 
 _VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
@@ -83,19 +97,17 @@ class APIVersionRequest:
     def __lt__(self, other: APIVersionRequest) -> bool:
         return self._key < self._other_key(other)
 
-    def matches(
-        self,
-        min_version: APIVersionRequest | None = None,
-        max_version: APIVersionRequest | None = None,
-    ) -> bool:
+    def matches(self, min_version: VersionBound = None, max_version: VersionBound = None) -> bool:
         """Whether this version lies in ``[min_version, max_version]``, inclusive.
 
-        A null or missing bound is unbounded on its side.
+        A bound is an ``APIVersionRequest``, an ``"X.Y"`` string (as cinder, manila and nova
+        controllers pass them: ``matches("3.38", None)``), or None / the null version for
+        unbounded on its side.
 
         :raises ValueError: when this version is null but a bound is not.
+        :raises InvalidAPIVersionString: for a bound string that is not ``X.Y``.
         """
-        low = min_version if min_version else None
-        high = max_version if max_version else None
+        low, high = version_bound(min_version), version_bound(max_version)
         if low is None and high is None:
             return True
         if not self:
@@ -112,6 +124,70 @@ class APIVersionRequest:
         if not self:
             raise ValueError("the null version has no string form")
         return f"{self.major}.{self.minor}"
+
+
+#: a range bound as callers spell it: a version, an ``"X.Y"`` string, or None for unbounded.
+VersionBound: TypeAlias = "APIVersionRequest | str | None"
+
+#: "no version": what an unversioned API's requests run at, and an unset bound.
+NULL_VERSION = APIVersionRequest()
+
+
+def version_bound(value: VersionBound) -> APIVersionRequest | None:
+    """:returns: ``value`` as a version, or None when it is None, empty or the null version.
+
+    :raises InvalidAPIVersionString: for a string that is not ``X.Y``.
+    """
+    if isinstance(value, APIVersionRequest):
+        return value if value else None
+    return APIVersionRequest(value) if value else None
+
+
+def as_version(value: object) -> APIVersionRequest:
+    """Read a version object of any lineage as an ``APIVersionRequest``.
+
+    cinder, manila and nova each have their own ``APIVersionRequest`` class, and their tests
+    put instances of it on requests; anything with a ``get_string()`` that is not null is
+    read through that string.
+
+    :returns: the version; the null version for None, a null version or anything else.
+    """
+    if isinstance(value, APIVersionRequest):
+        return value
+    if value and callable(getattr(value, "get_string", None)):
+        try:
+            return APIVersionRequest(str(value.get_string()))  # type: ignore[attr-defined]
+        except ValueError:
+            return NULL_VERSION
+    return NULL_VERSION
+
+
+def request_argument(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """:returns: the request a controller method was called with: ``req=`` or the first
+    positional argument after ``self`` (``args[1]``), as every nova-lineage method takes it;
+    None when there is neither."""
+    req = kwargs.get("req")
+    if req is None and len(args) > 1:
+        req = args[1]
+    return req
+
+
+def request_version(args: tuple[Any, ...], kwargs: dict[str, Any]) -> APIVersionRequest:
+    """:returns: the version of the request a controller method was called with (see
+    :func:`request_argument` and :func:`as_version`); null when there is none."""
+    return as_version(getattr(request_argument(args, kwargs), "api_version_request", None))
+
+
+def in_range(
+    version: APIVersionRequest, low: APIVersionRequest | None, high: APIVersionRequest | None
+) -> bool:
+    """:returns: whether ``version`` lies in ``[low, high]``; an unbounded range holds every
+    version, the null version lies in no bounded range."""
+    if low is None and high is None:
+        return True
+    if not version:
+        return False
+    return version.matches(low, high)
 
 
 def _version(value: str | APIVersionRequest | None) -> APIVersionRequest:
@@ -138,22 +214,22 @@ class APISettings:
     :param response_validation: ``warn``, ``error`` or ``ignore`` for response schemas.
     """
 
-    service_type: str = "compute"
+    service_type: str = DEFAULT_SERVICE_TYPE
     min_version: APIVersionRequest | None = None
     max_version: APIVersionRequest | None = None
     legacy_header: str | None = None
-    context_key: str = "openstack.context"
+    context_key: str = DEFAULT_CONTEXT_KEY
     support_text: str = DEFAULT_SUPPORT_TEXT
     response_validation: Literal["warn", "error", "ignore"] = "warn"
     media_types: tuple[str, ...] = field(init=False)
 
     def __init__(
         self,
-        service_type: str = "compute",
+        service_type: str = DEFAULT_SERVICE_TYPE,
         min_version: str | APIVersionRequest | None = None,
         max_version: str | APIVersionRequest | None = None,
         legacy_header: str | None = None,
-        context_key: str = "openstack.context",
+        context_key: str = DEFAULT_CONTEXT_KEY,
         support_text: str = DEFAULT_SUPPORT_TEXT,
         response_validation: Literal["warn", "error", "ignore"] = "warn",
     ) -> None:
@@ -175,7 +251,7 @@ class APISettings:
             "context_key": context_key,
             "support_text": support_text,
             "response_validation": response_validation,
-            "media_types": ("application/json", f"application/vnd.openstack.{service_type}+json"),
+            "media_types": (JSON_MEDIA_TYPE, vendor_media_type(service_type)),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)

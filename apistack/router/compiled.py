@@ -30,10 +30,12 @@ class CompiledRoute:
         "patterns",
         "simple",
         "tail",
+        "template",
     )
 
     def __init__(self, declaration: Declaration, compiled: CompiledTemplate, order: int) -> None:
         self.declaration = declaration
+        self.template = compiled
         self.order = order
         self.entry: RouteEntry = declaration.entry
         self.defaults: Mapping[str, Any] = declaration.defaults

@@ -38,6 +38,8 @@ class RouteEntry:
 
     ``path`` is the template as declared, without the project prefix; ``app`` is the WSGI app
     (usually a ``Resource``), None for a redirect, whose target is ``redirect_to``.
+    ``variables`` names the path's variables in order; a ``Router`` fills it in from the
+    compiled template (its ``route_table`` entries carry it).
     """
 
     method: str
@@ -45,6 +47,7 @@ class RouteEntry:
     action: str
     app: WSGIApplication | None = field(compare=False)
     redirect_to: str | None = None
+    variables: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from apistack.router.errors import RouteTableError
 
-__all__ = ["Part", "Var", "check_unique_names", "parse_template"]
+__all__ = ["Part", "Var", "check_unique_names", "parse_template", "to_openapi_path"]
 
 _DONE_CHARS = ("/", ",", ";", ".", "#")
 _NAME = re.compile(r"[A-Za-z_]\w*")
@@ -133,3 +133,22 @@ def check_unique_names(names: list[str]) -> None:
     if len(set(names)) != len(names):
         repeated = sorted({name for name in names if names.count(name) > 1})
         raise RouteTableError(f"variable {repeated[0]!r} is used more than once")
+
+
+def to_openapi_path(template: str) -> str:
+    """Write a Routes template as an OpenAPI path: every variable as ``{name}``.
+
+    Inline requirements (``{id:[0-9]+}``) are dropped, ``:name`` and ``*name`` become
+    ``{name}``, and an optional ``{.format}`` suffix is left out: OpenAPI has no optional
+    path parts, and the path without it is the one clients use.
+
+    :param template: the template, in Routes syntax.
+    :returns: the OpenAPI path template.
+    :raises RouteTableError: for a malformed template.
+    """
+    parts = parse_template(template, {})
+    return "".join(
+        part if isinstance(part, str) else f"{{{part.name}}}"
+        for part in parts
+        if isinstance(part, str) or part.kind != "."
+    )

@@ -65,6 +65,16 @@ class CompiledTemplate:
         self.tail = tail
         self.tail_at = len(steps)
 
+    def variables(self) -> tuple[str, ...]:
+        """:returns: the names of the template's variables, in path order."""
+        found = [(index, 0, name) for index, name in self.simple]
+        for index, pattern in self.patterns:
+            found.extend((index, group, name) for name, group in pattern.groupindex.items())
+        if self.tail is not None:
+            tail = self.tail.groupindex.items()
+            found.extend((self.tail_at, group, name) for name, group in tail)
+        return tuple(name for _, _, name in sorted(found))
+
 
 def _compiled(
     steps: list[Step], tail_key: str | None = None, tail: re.Pattern[str] | None = None

@@ -17,11 +17,13 @@ walks it. The router then:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import webob
 
-from apistack.resource.faults import fault_response
+from apistack.environ import ROUTING_ARGS_KEY, drain_and_close
+from apistack.faults import fault_response
 from apistack.router.mapper import Declaration, ProjectMapper, RouteEntry
 from apistack.router.matcher import RouteMatcher
 
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ROUTING_ARGS_KEY", "Router"]
 
-ROUTING_ARGS_KEY = "wsgiorg.routing_args"
 _REDIRECT_HEADERS = [("Content-Type", "text/plain; charset=utf8"), ("Content-Length", "0")]
 
 
@@ -45,7 +46,9 @@ class Router:
         declarations = mapper.declarations if isinstance(mapper, ProjectMapper) else mapper
         self.matcher = RouteMatcher(declarations)
         self.route_table: tuple[RouteEntry, ...] = tuple(
-            route.entry for route in self.matcher.routes if not route.declaration.project_twin
+            replace(route.entry, variables=route.template.variables())
+            for route in self.matcher.routes
+            if not route.declaration.project_twin
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -64,7 +67,8 @@ class Router:
         app = entry.app
         assert app is not None  # only redirects have no app
         if method == "HEAD" and entry.method != "HEAD":
-            return _without_body(app(environ, start_response))
+            drain_and_close(app(environ, start_response))  # a lazy app starts when iterated
+            return []
         return app(environ, start_response)
 
     def _miss(self, environ: WSGIEnvironment, method: str) -> webob.Response:
@@ -77,15 +81,3 @@ class Router:
             [("Allow", ", ".join(allowed))],
             environ,
         )
-
-
-def _without_body(body: Iterable[bytes]) -> Iterable[bytes]:
-    # Drain rather than drop: a lazy app calls start_response only when iterated.
-    try:
-        for _chunk in body:
-            pass
-    finally:
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()
-    return []

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import webob
+from oslo_config import cfg
 from oslo_middleware import request_id as oslo_request_id
 
 from apistack.filters import FaultWrap, RequestId
@@ -105,3 +106,17 @@ def test_generated_ids_are_distinct_version_4_uuids() -> None:
         parsed = uuid.UUID(request_id[4:])
         assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
         assert re.fullmatch(oslo_request_id.ID_FORMAT, request_id)
+
+
+def test_inherited_oslo_methods_work(recorder: Recorder) -> None:
+    filt = RequestId(recorder)
+    req = webob.Request.blank(
+        "/", headers={"X-OpenStack-Request-ID": "req-" + "0" * 8 + "-0000-0000-0000-" + "0" * 12}
+    )
+    filt.set_global_req_id(req)
+    assert req.environ["openstack.global_request_id"].startswith("req-0000")
+    assert filt.process_request(req) is None
+    response = webob.Response()
+    assert filt.process_response(response) is response
+    with pytest.raises(cfg.NoSuchOptError):
+        filt._conf_get("no_such_option")

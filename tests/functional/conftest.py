@@ -15,6 +15,7 @@ import http.client
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -47,6 +48,8 @@ class ServedStack:
     :param log_path: where the server's output goes (shown when it fails to start).
     :param env: environment variables set for the server (on top of this process's).
     :param options: more ``apistack serve`` arguments (``--worker-class gthread``...).
+    :param tls: the client's TLS context when the server serves HTTPS (``url`` is https then).
+    :param port: the port (a free one when None).
     """
 
     def __init__(
@@ -58,11 +61,14 @@ class ServedStack:
         log_path: Path,
         env: Mapping[str, str] | None = None,
         options: Sequence[str] = (),
+        tls: ssl.SSLContext | None = None,
+        port: int | None = None,
     ) -> None:
         self.ini, self.name, self.globals, self.workers = str(ini), name, dict(globals_), workers
         self.log_path, self.env, self.options = log_path, dict(env or {}), list(options)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = port or free_port()
+        self.tls = tls
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def command(self) -> list[str]:
@@ -106,7 +112,11 @@ class ServedStack:
         raise RuntimeError(f"apistack serve did not start:\n{self.log_path.read_text()}")
 
     def _answers(self) -> bool:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+        conn = (
+            http.client.HTTPSConnection("127.0.0.1", self.port, timeout=2, context=self.tls)
+            if self.tls
+            else http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+        )
         try:
             conn.request("GET", "/")
             conn.getresponse().read()
@@ -140,7 +150,7 @@ ServeIni = Callable[..., ServedStack]
 @pytest.fixture
 def serve_ini(tmp_path: Path) -> Iterator[ServeIni]:
     """:returns: ``start(ini, name='osapi_compute', globals=None, workers=1, env=None,
-    options=())``."""
+    options=(), tls=None, port=None)``."""
     started: list[ServedStack] = []
 
     def start(
@@ -150,9 +160,11 @@ def serve_ini(tmp_path: Path) -> Iterator[ServeIni]:
         workers: int = 1,
         env: Mapping[str, str] | None = None,
         options: Sequence[str] = (),
+        tls: ssl.SSLContext | None = None,
+        port: int | None = None,
     ) -> ServedStack:
         log_path = tmp_path / f"serve-{len(started)}.log"
-        stack = ServedStack(ini, name, globals or {}, workers, log_path, env, options)
+        stack = ServedStack(ini, name, globals or {}, workers, log_path, env, options, tls, port)
         started.append(stack)
         stack.start()
         return stack

@@ -1,7 +1,5 @@
-"""``apistack serve --worker-class gthread --threads N``: connections are kept alive.
-
-gunicorn's default ``sync`` worker closes every connection; the benchmarks and any client that
-reuses connections want ``gthread``.
+"""``apistack serve``'s worker classes: ``gthread`` (the default) keeps connections alive,
+``sync`` closes every one.
 """
 
 from __future__ import annotations
@@ -36,9 +34,15 @@ def test_gthread_keeps_connections_alive(serve_ini: ServeIni, tmp_path: Path) ->
     assert _two_requests_on_one_connection(stack) == [(200, "keep-alive"), (200, "keep-alive")]
 
 
-def test_the_default_sync_worker_closes_each_connection(compute_stack: ServedStack) -> None:
+def test_the_default_worker_keeps_connections_alive(compute_stack: ServedStack) -> None:
+    assert _two_requests_on_one_connection(compute_stack) == [(200, "keep-alive")] * 2
+
+
+def test_the_sync_worker_closes_each_connection(serve_ini: ServeIni, tmp_path: Path) -> None:
+    options = ["--worker-class", "sync"]
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
     # http.client reconnects by itself after a close; the header says what the server did.
-    assert _two_requests_on_one_connection(compute_stack) == [(200, "close"), (200, "close")]
+    assert _two_requests_on_one_connection(stack) == [(200, "close"), (200, "close")]
 
 
 def test_request_lines_reach_the_server_log(serve_ini: ServeIni, tmp_path: Path) -> None:

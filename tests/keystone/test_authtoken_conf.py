@@ -15,7 +15,7 @@ import pytest
 import webob
 from oslo_config import cfg
 
-from apistack.cmd.loading import load_app
+from apistack.deploy import load_app
 from tests.keystone.harness import Keystone
 from tests.keystone.stack import PASTE_INI, keystone_globals, write_authtoken_conf
 

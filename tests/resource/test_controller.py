@@ -8,6 +8,7 @@ import pytest
 import webob.exc
 
 from apistack.resource import (
+    APIVersionRequest,
     Controller,
     ControllerDefinitionError,
     Forbidden,
@@ -51,7 +52,8 @@ class CinderStyle(Controller):
 # --- the same API written the nova-34 way: one method, a gate, branches inside ------------------
 class NovaStyle(Controller):
     def show(self, req, id):
-        impl = "new" if req.api_version_request.get_string() >= "2.50" else "old"
+        # Compare versions, never their text: "2.9" >= "2.50" as strings.
+        impl = "new" if req.api_version_request >= APIVersionRequest("2.50") else "old"
         return {"impl": impl, "id": id}
 
     @api_version("2.50")
@@ -87,6 +89,12 @@ def test_overloads_also_dispatch_on_direct_calls() -> None:
         "2.10",
         "2.1",
     ]
+
+
+@pytest.mark.parametrize(("version", "impl"), [("2.1", "old"), ("2.9", "old"), ("2.50", "new")])
+def test_nova_style_branches_compare_versions(call: Call, version: str, impl: str) -> None:
+    response = call(Resource(NovaStyle(), NOVA), action="show", id="x", headers=v(version))
+    assert response.json == {"impl": impl, "id": "x"}
 
 
 @pytest.mark.parametrize(("version", "status"), [("2.1", 404), ("2.49", 404), ("2.50", 200)])

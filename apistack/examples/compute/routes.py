@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apistack.environ import DEFAULT_CONTEXT_KEY
 from apistack.examples.compute.flavors import FlavorExtraSpecsController, FlavorsController
 from apistack.examples.compute.servers import ServersController
 from apistack.examples.compute.versions import VersionsController
@@ -38,7 +39,7 @@ RouteList = tuple[tuple[str, Any], ...]
 
 
 def compute_settings(
-    max_version: str = DEFAULT_MAX_VERSION, context_key: str = "openstack.context"
+    max_version: str = DEFAULT_MAX_VERSION, context_key: str = DEFAULT_CONTEXT_KEY
 ) -> APISettings:
     """:returns: the example API's settings: microversions 2.1 to ``max_version``.
 
@@ -104,7 +105,7 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
     try:
         settings = compute_settings(
             local_conf.get("max_version", DEFAULT_MAX_VERSION),
-            local_conf.get("context_key", "openstack.context"),
+            local_conf.get("context_key", DEFAULT_CONTEXT_KEY),
         )
     except ValueError as exc:
         raise RouterConfigError(f"max_version: {exc}") from None

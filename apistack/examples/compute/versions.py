@@ -10,11 +10,12 @@ from typing import Any
 
 from apistack.apps.version_config import VersionInfo
 from apistack.apps.versions import version_document
+from apistack.environ import vendor_media_type
 from apistack.resource import Controller, Fault, Request, expected_errors
 
 __all__ = ["VersionsController", "compute_versions"]
 
-_MEDIA_TYPE = "application/vnd.openstack.compute+json;version="
+_MEDIA_TYPE = vendor_media_type("compute") + ";version="
 
 
 def compute_versions(req: Request) -> dict[str, VersionInfo]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from apistack.environ import ROUTING_ARGS_KEY
 from apistack.examples.compute.store import ServerRecord
 from apistack.resource import APIVersionRequest, Fault, Request
 
@@ -39,7 +40,7 @@ T = TypeVar("T")
 
 
 def _project_segment(req: Request) -> str:
-    routing = req.environ.get("wsgiorg.routing_args")
+    routing = req.environ.get(ROUTING_ARGS_KEY)
     project = routing[1].get("project_id") if routing else None
     return f"/{project}" if project else ""
 

@@ -24,7 +24,13 @@ from typing import Any, TypeVar, cast
 import jsonschema.exceptions
 import webob
 
-from apistack.resource.controller import UnexpectedAPIError
+from apistack.resource.decorators import (
+    BODY_SCHEMAS,
+    QUERY_SCHEMAS,
+    RESPONSE_SCHEMAS,
+    VERSIONED_ATTR,
+    UnexpectedAPIError,
+)
 from apistack.resource.exceptions import ValidationError
 from apistack.resource.results import ResponseObject, serialize_json
 from apistack.resource.validation.schemas import (
@@ -34,7 +40,7 @@ from apistack.resource.validation.schemas import (
     check_open_objects,
     describe,
 )
-from apistack.resource.versions import APIVersionRequest
+from apistack.resource.versions import as_version, request_argument, version_bound
 
 __all__ = [
     "BODY_SCHEMAS",
@@ -50,33 +56,13 @@ LOG = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: attribute names holding a method's ``VersionedSchema`` tuples (nova's names).
-BODY_SCHEMAS = "request_body_schemas"
-QUERY_SCHEMAS = "request_query_schemas"
-RESPONSE_SCHEMAS = "response_body_schemas"
-
-_NULL_VERSION = APIVersionRequest()
-
 
 class ResponseValidationError(UnexpectedAPIError):
     """A response broke its schema in ``error`` mode: a server bug, so a generic 500."""
 
 
-def _bound(value: str | None) -> APIVersionRequest | None:
-    return APIVersionRequest(value) if value else None
-
-
-def _request(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    req = kwargs.get("req")
-    if req is None and len(args) > 1:
-        req = args[1]
-    return req
-
-
 def _select(entry: VersionedSchema, req: Any) -> Any:
-    version = getattr(req, "api_version_request", None)
-    if not isinstance(version, APIVersionRequest):
-        version = _NULL_VERSION
+    version = as_version(getattr(req, "api_version_request", None))
     is_legacy = getattr(req, "is_legacy_v2", None)
     return entry.select(version, bool(is_legacy()) if callable(is_legacy) else False)
 
@@ -92,12 +78,12 @@ def _register(
     relax_legacy: bool = True,
 ) -> tuple[VersionedSchema, tuple[VersionedSchema, ...]]:
     owner = getattr(func, "__qualname__", repr(func))
-    if hasattr(func, "min_version") and hasattr(func, "max_version"):
+    if hasattr(func, VERSIONED_ATTR):
         raise SchemaDefinitionError(
             f"{owner}: @{kind} is applied above @api_version, which would drop it; "
             "put @api_version above the schema decorators"
         )
-    low, high = _bound(bounds[0]), _bound(bounds[1])
+    low, high = version_bound(bounds[0]), version_bound(bounds[1])
     try:
         entry = VersionedSchema.build(body, low, high, is_body=is_body, relax_legacy=relax_legacy)
     except (re.error, jsonschema.exceptions.SchemaError) as exc:
@@ -125,7 +111,7 @@ def schema(
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            validator = _select(entry, _request(args, kwargs))
+            validator = _select(entry, request_argument(args, kwargs))
             if validator is not None:
                 validator.validate(kwargs.get("body"))
             return func(*args, **kwargs)
@@ -181,7 +167,7 @@ def query_schema(
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            req = _request(args, kwargs)
+            req = request_argument(args, kwargs)
             try:
                 query = req.GET.dict_of_lists()
             except UnicodeDecodeError:
@@ -244,7 +230,7 @@ def response_body_schema(
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             result = func(*args, **kwargs)
-            req = _request(args, kwargs)
+            req = request_argument(args, kwargs)
             mode = _response_mode(req)
             validator = None if mode == "ignore" else _select(entry, req)
             if validator is None:
@@ -255,8 +241,9 @@ def response_body_schema(
                 if mode != "error":
                     LOG.warning("Response of %s breaks its schema: %s", owner, exc.message)
                     return result
-                LOG.error("Response of %s breaks its schema: %s", owner, exc.message)
-                raise ResponseValidationError() from exc
+                # Logged once, by the Resource that answers the 500.
+                reason = f"Response of {owner} breaks its schema: {exc.message}"
+                raise ResponseValidationError(reason) from exc
             return result
 
         setattr(wrapper, RESPONSE_SCHEMAS, schemas)

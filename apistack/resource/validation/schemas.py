@@ -18,9 +18,9 @@ from typing import Any
 import jsonschema
 import jsonschema.exceptions
 
-from apistack.resource.controller import ControllerDefinitionError
+from apistack.resource.decorators import ControllerDefinitionError
 from apistack.resource.validation.validators import SchemaValidator, validator_for
-from apistack.resource.versions import APIVersionRequest
+from apistack.resource.versions import NULL_VERSION, APIVersionRequest
 
 __all__ = [
     "LEGACY_V2_VERSION",
@@ -212,7 +212,7 @@ def add_schema(
     """
     if entry.min_version and entry.max_version and entry.max_version < entry.min_version:
         raise SchemaDefinitionError(f"{owner}: @{kind} range {entry.range_text()} is empty")
-    combined = sorted((*existing, entry), key=lambda e: e.min_version or APIVersionRequest())
+    combined = sorted((*existing, entry), key=lambda e: e.min_version or NULL_VERSION)
     if len(combined) > 1 and not all(e.versioned for e in combined):
         raise SchemaDefinitionError(
             f"{owner}: an unversioned @{kind} cannot be mixed with versioned ones "

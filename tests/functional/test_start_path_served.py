@@ -1,0 +1,139 @@
+"""nova-api's start path under ``apistack serve``: several APIs, and workers tied to the master.
+
+- ``--api NAME=[HOST:]PORT[/WORKERS]`` serves each app of one ini on its own port with its own
+  workers; a name the ini lacks is skipped with a warning (nova's ``enabled_apis``).
+- After the master is SIGKILLed its workers die too, so a new master can bind at once.
+- Ten connections that trickle header lines do not stop service for other clients under the
+  default worker class, and are cut off after ``--client-timeout``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.functional.conftest import API_PASTE, ServedStack, ServeIni, free_port
+
+pytestmark = pytest.mark.served
+
+
+def _get(port: int, path: str, timeout: float = 10) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"X-Auth-Token": "demo:demo"})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def _masters(stack: ServedStack) -> list[int]:
+    return stack.worker_pids()  # the launcher's children are the gunicorn masters
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_several_apis_each_on_its_own_port(serve_ini: ServeIni, tmp_path: Path) -> None:
+    compute_port, versions_port = free_port(), free_port()
+    options = ["--api", f"osapi_compute=127.0.0.1:{compute_port}/2",
+               "--api", f"oscomputeversions={versions_port}",
+               "--api", f"metadata={free_port()}"]  # fmt: skip
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options,
+                      port=compute_port)  # fmt: skip
+    assert _get(compute_port, "/v2.1/flavors/1") == 200
+    assert _get(versions_port, "/") == 200
+    assert _get(versions_port, "/v2.1/flavors/1") == 300  # only the versions app is there
+    masters = _masters(stack)
+    assert sorted(len(_children(pid)) for pid in masters) == [1, 2]
+    log = stack.log_path.read_text()
+    assert f"WARNING apistack.serve [-] no app 'metadata' in {API_PASTE} (apps: " in log
+    stack.stop()  # SIGTERM to the launcher stops every API
+    for pid in masters:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().lower()
+    except FileNotFoundError:
+        return "zombie"
+
+
+def _gone(pids: list[int], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if all(not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _load(port: int, stop: threading.Event) -> None:
+    while not stop.is_set():
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            _get(port, "/v2.1/flavors/1", timeout=2)
+
+
+@pytest.mark.parametrize("worker_class", ["sync", "gthread"])
+def test_workers_under_load_die_with_their_master(
+    serve_ini: ServeIni, tmp_path: Path, worker_class: str
+) -> None:
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, workers=2,
+                      options=["--worker-class", worker_class])  # fmt: skip
+    workers = stack.worker_pids()
+    assert len(workers) == 2
+    assert stack.process is not None
+    stop = threading.Event()
+    # An orphaned sync worker checks for its parent only when it is idle.
+    load = [threading.Thread(target=_load, args=(stack.port, stop)) for _ in range(4)]
+    for thread in load:
+        thread.start()
+    try:
+        time.sleep(0.5)
+        os.kill(stack.process.pid, signal.SIGKILL)
+        stack.process.wait(10)
+        assert _gone(workers, 3)
+    finally:
+        stop.set()
+        for thread in load:
+            thread.join()
+    again = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, port=stack.port)
+    assert _get(again.port, "/v2.1/flavors/1") == 200
+
+
+def _slow_client(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall(b"GET /v2.1/flavors HTTP/1.1\r\nHost: slow\r\n")
+    return sock
+
+
+def test_slow_header_clients_do_not_stop_service(serve_ini: ServeIni, tmp_path: Path) -> None:
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)},
+                      options=["--client-timeout", "4"])  # fmt: skip
+    slow = [_slow_client(stack.port) for _ in range(10)]
+    try:
+        for round_ in range(3):
+            for sock in slow:
+                sock.sendall(f"X-Trickle-{round_}: 1\r\n".encode())
+            # Others are served while the ten hold their connections open.
+            assert _get(stack.port, "/v2.1/flavors/1", timeout=5) == 200
+            time.sleep(1)
+        # The server cut the slow ones off at the deadline: their reads end.
+        for sock in slow:
+            sock.settimeout(15)
+            assert sock.recv(1024) == b""
+    finally:
+        for sock in slow:
+            sock.close()
+    assert "no complete request head within 4 s" in stack.log_path.read_text()
