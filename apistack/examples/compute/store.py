@@ -71,6 +71,10 @@ class ServerRecord:
 
 _COLUMNS = tuple(f.name for f in fields(ServerRecord) if f.name != "seq")
 _JSON_COLUMNS = frozenset({"metadata", "addresses"})
+# Every read selects the columns in this order, so rows are read by position.
+_SELECT = f"SELECT seq, {', '.join(_COLUMNS)} FROM servers"
+_JSON_INDEXES = tuple(1 + _COLUMNS.index(name) for name in sorted(_JSON_COLUMNS))
+_LOCKED_INDEX = 1 + _COLUMNS.index("locked")
 _INSERT = (
     f"INSERT INTO servers ({', '.join(_COLUMNS)}) "
     f"VALUES ({', '.join(f':{name}' for name in _COLUMNS)})"
@@ -132,14 +136,18 @@ def _to_row(record: ServerRecord) -> dict[str, Any]:
     return row
 
 
-def _from_row(row: sqlite3.Row) -> ServerRecord:
-    values = dict(row)
-    for name in _JSON_COLUMNS:
-        text = values[name]
+def _from_row(row: sqlite3.Row | tuple[Any, ...]) -> ServerRecord:
+    """:returns: the record of a row selected with ``_SELECT`` (``seq``, then ``_COLUMNS``),
+    built by position: no dict of 22 names per row."""
+    values = list(row)
+    for index in _JSON_INDEXES:
+        text = values[index]
         # Most servers have no metadata: skip the parser for the empty object.
-        values[name] = {} if not text or text == "{}" else json.loads(text)
-    values["locked"] = bool(int(values["locked"] or 0))
-    return ServerRecord(**values)
+        values[index] = {} if not text or text == "{}" else json.loads(text)
+    values[_LOCKED_INDEX] = bool(int(values[_LOCKED_INDEX] or 0))
+    record = ServerRecord(*values[1:])
+    record.seq = values[0]
+    return record
 
 
 class SQLiteServerStore:
@@ -216,7 +224,7 @@ class SQLiteServerStore:
 
     def get(self, server_id: str) -> ServerRecord | None:
         """See ``ServerStore.get``."""
-        row = self._connection().execute("SELECT * FROM servers WHERE id = ?", (server_id,))
+        row = self._connection().execute(f"{_SELECT} WHERE id = ?", (server_id,))
         found = row.fetchone()
         return _from_row(found) if found is not None else None
 
@@ -224,11 +232,9 @@ class SQLiteServerStore:
         """See ``ServerStore.list``: one indexed query, the project's or every server."""
         conn = self._connection()
         if project_id is None:
-            rows = conn.execute("SELECT * FROM servers ORDER BY seq DESC")
+            rows = conn.execute(f"{_SELECT} ORDER BY seq DESC")
         else:
-            rows = conn.execute(
-                "SELECT * FROM servers WHERE project_id = ? ORDER BY seq DESC", (project_id,)
-            )
+            rows = conn.execute(f"{_SELECT} WHERE project_id = ? ORDER BY seq DESC", (project_id,))
         return [_from_row(row) for row in rows.fetchall()]
 
     def update(
