@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 import webob
-from oslo_config import cfg
 
-from apistack.deploy import load_app
+from apistack.deploy import LoadError, load_app
 from tests.keystone.harness import Keystone
 from tests.keystone.stack import PASTE_INI, keystone_globals, write_authtoken_conf
 
@@ -44,7 +43,7 @@ def test_service_credentials_come_from_the_conf_file(keystone: Keystone, tmp_pat
 
 
 def test_a_missing_conf_file_stops_the_api_at_load(tmp_path: Path) -> None:
-    with pytest.raises(cfg.ConfigFilesNotFoundError):
+    with pytest.raises(LoadError, match=r"authtoken_config_file.*does not exist: .*absent\.conf"):
         load(tmp_path / "absent.conf", tmp_path)
 
 
