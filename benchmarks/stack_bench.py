@@ -20,9 +20,11 @@ returning the same JSON body). Targets (issue 16):
 
 Retired: "the first match costs at most 2x steady state" (``router_bench.py``).
 
-The machine has 2 cores: ``wrk -t1`` competes with the two workers for them, so the served
-figures are throughput of the whole box, not of gunicorn alone. Figures are medians of
-repeats, baseline and subject interleaved; compare ratios, not absolute numbers.
+In-process figures are CPU time of the benchmark process (``time.process_time``): on a shared
+machine, wall time also counts the time other processes hold the cores. The machine has 2
+cores: ``wrk -t1`` competes with the two workers for them, so the served figures are
+throughput of the whole box, not of gunicorn alone. Figures are medians of repeats, baseline
+and subject interleaved; compare ratios, not absolute numbers.
 
 Run: ``.venv/bin/python benchmarks/stack_bench.py [--in-process] [--startup] [--served]`` (all
 parts by default; installs Debian's wrk when missing).
@@ -192,8 +194,9 @@ def _layers(app: Any, path: str, answers: dict[str, bytes], tmp: Path) -> dict[s
 
 
 def _measure(layers: dict[str, Timed]) -> dict[str, float]:
-    """:returns: the median seconds per call of each layer; layers interleaved so drifting
-    machine load hits all alike."""
+    """:returns: the median CPU seconds per call of each layer: this process's CPU time, so
+    the other processes of a shared machine do not count; layers interleaved so what load
+    still shows (caches, frequency) hits all alike."""
     logger = logging.getLogger(REQUEST_LOGGER)
     logger.propagate = False
     logger.addHandler(logging.FileHandler(os.devnull))
@@ -201,10 +204,10 @@ def _measure(layers: dict[str, Timed]) -> dict[str, float]:
     for _ in range(REPEAT):
         for name, timed in layers.items():
             logger.setLevel(timed.level)
-            start = time.perf_counter()
+            start = time.process_time()
             for _ in range(timed.number):
                 timed.call()
-            runs[name].append((time.perf_counter() - start) / timed.number)
+            runs[name].append((time.process_time() - start) / timed.number)
     logger.setLevel(logging.WARNING)
     return {name: statistics.median(values) for name, values in runs.items()}
 
@@ -220,7 +223,7 @@ def in_process(tmp: Path) -> None:
     median = _measure(_layers(app, path, answers, tmp))
     bare = median["bare"]
     size = len(answers["show"])
-    print(f"In process, GET {path} ({size}-byte body), median of {REPEAT} runs:")
+    print(f"In process, GET {path} ({size}-byte body), CPU time, median of {REPEAT} runs:")
     _row("bare webob.dec.wsgify app (same body)", bare, bare)
     ratio = median["constant stack"] / bare
     _row(
