@@ -5,8 +5,10 @@ the same each time.
 changes: the file name and module from the path, the level name, the check for a mapping
 argument. ``RecordTemplate`` computes those once and, per record, sets only what differs (the
 arguments, the time, the thread, the process), exactly as ``LogRecord`` does; the record then
-goes through the logger's filters and handlers as any other. A deployment that installs its
-own record factory (``logging.setLogRecordFactory``) gets records from that factory instead.
+goes through the logger's filters and handlers as any other. The process id is read once per
+process (again in a forked child), not with one system call per record. A deployment that
+installs its own record factory (``logging.setLogRecordFactory``) gets records from that
+factory instead.
 """
 
 from __future__ import annotations
@@ -66,5 +68,16 @@ class RecordTemplate:
                 except Exception:  # as LogRecord: the name is only informative
                     fields["processName"] = "MainProcess"
         if logging.logProcesses:
-            fields["process"] = os.getpid()
+            fields["process"] = _pid[0]
         return record
+
+
+# The process id, read once per process instead of one system call per record.
+_pid = [os.getpid()]
+
+
+def _forked() -> None:
+    _pid[0] = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,3 +70,18 @@ def test_a_deployment_s_record_factory_is_used(logger: logging.Logger) -> None:
     record = RecordTemplate(logger, logging.INFO, MSG, "fn", __file__).record(ARGS)
     assert getattr(record, "custom", False) is True
     assert record.getMessage().startswith("192.0.2.1")
+
+
+def test_a_forked_child_s_records_carry_its_own_process_id(
+    logger: logging.Logger, tmp_path: Path
+) -> None:
+    template = RecordTemplate(logger, logging.INFO, MSG, "fn", __file__)
+    out = tmp_path / "child"
+    pid = os.fork()
+    if pid == 0:  # the child: write what its record says, then leave at once
+        out.write_text(f"{os.getpid()} {template.record(ARGS).process}")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child, recorded = out.read_text().split()
+    assert child == recorded == str(pid)
+    assert template.record(ARGS).process == os.getpid()
