@@ -7,8 +7,10 @@ returning the same JSON body). Targets (issue 16):
   returns a constant dict of the same size: at most 2.5x the bare app;
 - the example's ``GET /v2.1/servers/{id}`` through the whole pipeline: at most 4x, with
   request_log's INFO line on (written to /dev/null) and off (its logger at WARNING);
-- ``cors`` and ``http_proxy_to_wsgi`` (as the ini names them) at most 3 us each, and the INFO
-  request-log line at most 5 us, each measured around a plain WSGI app called directly;
+- ``cors`` and ``http_proxy_to_wsgi`` (as the ini names them) at most 3 us each, measured
+  around a plain WSGI app called directly; the INFO request-log line at most 5 us, measured as
+  the issue did: the whole stack at INFO minus at WARNING (its hot-loop cost around a plain
+  app is printed too: in the stack, logging's code and data are no longer in the CPU caches);
 - the example's own work in show, list (10 servers) and create at most 25 us each: the
   example's controller minus ``ConstantServers`` (same decorators, fixed answers), both behind
   noauth + router + Resource;
@@ -259,6 +261,7 @@ def _where(median: dict[str, float], bare: float) -> None:
     added = median["on"] - median["off"]
     print(
         f"    {'request_log INFO line, whole stack (INFO - WARNING)':<48} {added * 1e6:+7.1f} us"
+        f"  ({_verdict(added <= 5e-6)} <= 5 us; as the issue measured it)"
     )
 
 
@@ -279,13 +282,15 @@ def _filters(median: dict[str, float], bare: float) -> None:
             median["proxy"] - median["plain"],
             3,
         ),
-        ("request_log INFO line (INFO - WARNING)", median["log on"] - median["log off"], 5),
+        (
+            "request_log INFO line (INFO - WARNING), hot loop",
+            median["log on"] - median["log off"],
+            0,
+        ),
     )
     for label, cost, target in rows:
-        print(
-            f"    {label:<56} {cost * 1e6:+6.2f} us  ({cost / bare:5.3f} of bare; "
-            f"{_verdict(cost <= target * 1e-6)} <= {target} us)"
-        )
+        verdict = f"{_verdict(cost <= target * 1e-6)} <= {target} us" if target else "no target"
+        print(f"    {label:<56} {cost * 1e6:+6.2f} us  ({cost / bare:5.3f} of bare; {verdict})")
 
 
 def _own_work(median: dict[str, float], bare: float) -> None:
