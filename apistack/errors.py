@@ -7,7 +7,8 @@ The decision, in order:
 1. a WebOb HTTP error (a ``Fault`` included) keeps its status;
 2. an exception declaring an integer ``code`` from 400 to 599 gets it;
 3. the table: the status of the most specific class in the exception's MRO (as falcon's
-   ``add_error_handler``); by default keystoneauth1's connection errors are 503;
+   ``add_error_handler``); by default keystoneauth1's connection errors are 503 and an escaped
+   ``UnicodeDecodeError`` (undecodable input) a 400;
 4. anything else is a 500: a bug, logged with its traceback.
 
 ``faultwrap`` is where a deployment configures the table (``exception_statuses``); it puts its
@@ -49,7 +50,12 @@ __all__ = [
 
 #: keystoneauth1's ``ConnectionError`` is the base of ``ConnectFailure``, ``ConnectTimeout``,
 #: ``SSLError`` and ``UnknownConnectionError``: the identity service cannot be reached.
-DEFAULT_EXCEPTION_STATUSES = ("keystoneauth1.exceptions.connection:ConnectionError=503",)
+#: A ``UnicodeDecodeError`` that escapes is a URL or body that is not UTF-8 (nova's and cinder's
+#: own Resource decode both), the client's mistake: a 400, as cinder's faultwrap answers it.
+DEFAULT_EXCEPTION_STATUSES = (
+    "keystoneauth1.exceptions.connection:ConnectionError=503",
+    "builtins:UnicodeDecodeError=400",
+)
 
 #: A table as the constructor takes it: a mapping, or paste's ``module:Class=503`` strings.
 ExceptionStatuses: TypeAlias = "Mapping[Any, int] | Iterable[str]"

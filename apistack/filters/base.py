@@ -4,7 +4,9 @@ A filter is a plain WSGI middleware class whose typed keyword arguments are the 
 truth (``SizeLimit(app, max_request_body_size=1024)``). ``Filter.factory`` is the one paste
 entry: it merges the paste global and local conf, converts the strings with PasteDeploy's
 converters into those keyword arguments, and rejects an unknown or malformed key with a
-``FilterConfigError`` that names the section (when known), the file and the key.
+``FilterConfigError`` that names the section (when known), the file and the key. Options the
+ini leaves out are read from the service's config file when it has one (see
+``apistack.filters.service_config``), so paste keys win over the file, as with oslo.middleware.
 
 Each filter declares its ``Option`` tuple beside its code; ``apistack.filters.opts`` lists them
 for oslo-config-generator, and ``Filter.from_oslo_config`` builds a filter from a caller's
@@ -21,6 +23,7 @@ from oslo_config import cfg
 from paste.deploy.converters import asbool, asint, aslist
 
 from apistack.environ import quote_path, request_uri
+from apistack.filters.service_config import CONFIG_FILE_KEYS, config_file_values, service_config
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -45,6 +48,8 @@ class Option:
     :param default: the constructor's default value.
     :param help: the text oslo-config-generator prints.
     :param minimum: the smallest accepted value of an ``int`` option.
+    :param oslo_twin: ``(group, opt)`` of the oslo.middleware option this one stands for, read
+        from the service's config file when apistack's own group does not set it.
     """
 
     name: str
@@ -52,6 +57,7 @@ class Option:
     default: Any
     help: str
     minimum: int | None = None
+    oslo_twin: tuple[str, cfg.Opt] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -116,6 +122,9 @@ class Filter:
         :raises FilterConfigError: for an unknown key or a malformed value.
         """
         kwargs = cls.convert_conf(global_conf or {}, local_conf)
+        conf = service_config({**(global_conf or {}), **local_conf})
+        if conf is not None:
+            kwargs = {**config_file_values(cls, conf), **kwargs}
 
         def make_filter(app: WSGIApplication) -> FilterT:
             return cls(app, **kwargs)
@@ -138,8 +147,10 @@ class Filter:
         known = {option.name: option for option in cls.options}
         merged = {key: value for key, value in global_conf.items() if key in known}
         for key, value in local_conf.items():
+            if key in CONFIG_FILE_KEYS:
+                continue
             if key not in known:
-                names = ", ".join(sorted(known)) or "none"
+                names = ", ".join(sorted(known.keys() | CONFIG_FILE_KEYS))
                 raise cls._config_error(
                     global_conf, section, key, f"unknown option (known: {names})"
                 )
@@ -161,6 +172,11 @@ class Filter:
         if source:
             where += f" in {source}"
         return FilterConfigError(f"{where}: option {key!r}: {problem}")
+
+    @classmethod
+    def oslo_group(cls) -> str:
+        """:returns: the oslo.config group of this filter's options (``apistack_<name>``)."""
+        return f"apistack_{cls.name}"
 
     @classmethod
     def oslo_opts(cls) -> list[cfg.Opt]:

@@ -2,7 +2,13 @@
 
 ``noauth`` and ``keystone_context`` share two options: the environ key the context goes under
 (default ``openstack.context``; a nova-style service sets ``nova.context``) and the context
-class as a dotted path (default ``oslo_context.context.RequestContext``).
+class as an import path, ``package.module:Class`` (paste's and entry points' form) or
+``package.module.Class`` (default ``oslo_context.context.RequestContext``).
+
+The key is where the service's API code looks for the context, and a wrong key only shows as a
+``KeyError`` inside that code on every request. So when a service's own context class is
+configured with the default key, the filter logs a warning naming the key that service's code
+reads (``nova.context`` for ``nova.context:RequestContext``) when it is built.
 
 Contexts are built with ``overwrite=False``, so a request's context does not replace the one
 another request made current in this thread. oslo.context still stores a context when the thread
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +32,7 @@ __all__ = [
     "DEFAULT_CONTEXT_CLASS",
     "DEFAULT_CONTEXT_KEY",
     "ContextBuilder",
+    "check_context_key",
     "resolve_context_class",
 ]
 
@@ -41,23 +49,30 @@ CONTEXT_OPTIONS = (
         "context_class",
         "str",
         DEFAULT_CONTEXT_CLASS,
-        "Dotted path of the request context class (an oslo.context RequestContext subclass).",
+        "Import path of the request context class, package.module:Class or "
+        "package.module.Class (an oslo.context RequestContext subclass).",
     ),
 )
 
+LOG = logging.getLogger(__name__)
+
 
 def resolve_context_class(context_class: str | type[Any]) -> type[Any]:
-    """Import the context class named by a dotted path (``package.module.Class``).
+    """Import the context class named by ``package.module:Class`` or ``package.module.Class``.
 
-    :param context_class: the dotted path, or the class itself.
+    :param context_class: the import path, or the class itself.
     :returns: the class.
     :raises ValueError: when the path does not name an importable class.
     """
     if isinstance(context_class, type):
         return context_class
-    module_name, _dot, attribute = context_class.rpartition(".")
-    if not module_name:
-        raise ValueError(f"context_class {context_class!r} is not a dotted path")
+    separator = ":" if ":" in context_class else "."
+    module_name, _sep, attribute = context_class.rpartition(separator)
+    if not module_name or not attribute or "." in attribute:
+        raise ValueError(
+            f"context_class {context_class!r} is not an import path "
+            "(package.module:Class or package.module.Class)"
+        )
     try:
         found = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
@@ -65,6 +80,29 @@ def resolve_context_class(context_class: str | type[Any]) -> type[Any]:
     if not isinstance(found, type):
         raise ValueError(f"context_class {context_class!r} is not a class")
     return found
+
+
+def check_context_key(filter_name: str, context_key: str, context_class: type[Any]) -> None:
+    """Warn when a service's own context class goes under apistack's default key.
+
+    nova's code reads ``nova.context``, cinder's ``cinder.context``: the service package's
+    name plus ``.context``. A context of such a class under ``openstack.context`` is a
+    mis-configuration that otherwise shows only as a ``KeyError`` (a 500) on each request.
+    """
+    package = context_class.__module__.partition(".")[0]
+    if context_key != DEFAULT_CONTEXT_KEY or package in ("oslo_context", "apistack"):
+        return
+    LOG.warning(
+        "%s: the context class %s.%s is stored under the default context_key %r; %s's API "
+        "code most likely reads %r: set context_key = %s.context in the filter's section",
+        filter_name,
+        context_class.__module__,
+        context_class.__qualname__,
+        context_key,
+        package,
+        f"{package}.context",
+        package,
+    )
 
 
 class ContextBuilder:
@@ -86,13 +124,15 @@ class ContextBuilder:
         else:
             self._accepted = frozenset(p.name for p in parameters)
 
-    def build(self, **values: Any) -> Any:
-        """:returns: a context made with ``values`` (and ``overwrite=False``)."""
+    def build(self, overwrite: bool = False, **values: Any) -> Any:
+        """:param overwrite: make the context the thread's current one (oslo.context's
+            ``overwrite``), as a placeholder that replaces the previous request's does.
+        :returns: a context made with ``values``."""
         extra = None if self._accepted is None else values.keys() - self._accepted
         if not extra:
-            return self.context_class(overwrite=False, **values)
+            return self.context_class(overwrite=overwrite, **values)
         rest = {name: values.pop(name) for name in extra}
-        return self._attach(self.context_class(overwrite=False, **values), rest)
+        return self._attach(self.context_class(overwrite=overwrite, **values), rest)
 
     def from_environ(self, environ: Mapping[str, Any], **values: Any) -> Any:
         """:returns: the class's ``from_environ(environ, ...)`` context plus ``values``."""

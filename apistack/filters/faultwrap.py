@@ -21,20 +21,32 @@ Two additions over nova, both documented options:
   only error bodies are buffered. An app that calls ``start_response`` only once its body is
   iterated is passed through as it is.
 
-Every fault carries the microversion headers when a version was negotiated.
+Every fault carries the microversion headers when a version was negotiated. In front of a
+service's own ``Resource`` (nova's, cinder's), faultwrap's own faults carry the headers that
+service's ``Fault`` adds: ``OpenStack-API-Version: <service_type> X.Y``, the
+``legacy_version_header`` and a ``Vary`` naming each, plus the request id in each of
+``request_id_headers`` (cinder's ``x-compute-request-id``). A rewritten WebOb error keeps WebOb's
+message without its HTML line breaks (``<br />``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import webob.exc
 
-from apistack.environ import ERROR_TABLE_KEY, VERSION_HEADERS_KEY, drain_and_close
+from apistack.environ import (
+    DEFAULT_SERVICE_TYPE,
+    ERROR_TABLE_KEY,
+    REQUEST_ID_KEY,
+    VERSION_HEADERS_KEY,
+    drain_and_close,
+)
 from apistack.errors import (
     DEFAULT_EXCEPTION_STATUSES,
     ErrorTable,
@@ -44,6 +56,8 @@ from apistack.errors import (
 )
 from apistack.faults import BODY_HEADERS, DEFAULT_FAULT_NAME, FAULT_NAMES, Fault, fault_response
 from apistack.filters.base import Filter, Option
+from apistack.filters.legacy_v2 import DEFAULT_LEGACY_HEADER as DEFAULT_LEGACY_VERSION_HEADER
+from apistack.filters.service_version import foreign_version_headers
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -59,6 +73,9 @@ __all__ = [
 ]
 
 LOG = logging.getLogger(__name__)
+
+#: WebOb's JSON error body joins explanation, detail and comment with HTML line breaks.
+_HTML_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 
 
 def fault_for_escaped_exception(
@@ -101,7 +118,10 @@ def _client_message(body: bytes, code: int) -> str | None:
         [inner] = document.values()
         document = inner if isinstance(inner, dict) else document
     message = document.get("message") if isinstance(document, dict) else None
-    return message if isinstance(message, str) and message else None
+    if not isinstance(message, str):
+        return None
+    message = " ".join(part for part in _HTML_BREAK.split(message.strip()) if part)
+    return message or None
 
 
 class _HeldStart:
@@ -134,6 +154,12 @@ class FaultWrap(Filter):
     :param exception_statuses: exception classes (or import paths) to the status answered when
         one escapes without a ``code``; :data:`DEFAULT_EXCEPTION_STATUSES` by default.
     :param rewrite_errors: rewrite error responses that are not faults into faults.
+    :param service_type: the service named in ``OpenStack-API-Version`` on faultwrap's own
+        faults in front of a service's own ``Resource`` (``volume`` for cinder).
+    :param legacy_version_header: the service's legacy version header sent with it (empty for
+        none, as cinder).
+    :param request_id_headers: headers carrying the request id on faultwrap's own faults
+        (cinder's faults send ``x-compute-request-id``; nova's send none).
     :raises ValueError: for an ``exception_statuses`` entry that cannot be resolved.
     """
 
@@ -153,6 +179,26 @@ class FaultWrap(Filter):
             "Rewrite error responses of inner middleware that are not JSON faults into faults "
             "(keeping status and headers).",
         ),
+        Option(
+            "service_type",
+            "str",
+            DEFAULT_SERVICE_TYPE,
+            "Service type in OpenStack-API-Version on faults answered in front of a service's "
+            "own Resource (volume for cinder).",
+        ),
+        Option(
+            "legacy_version_header",
+            "str",
+            DEFAULT_LEGACY_VERSION_HEADER,
+            "Legacy microversion header sent with it (empty for none, as cinder).",
+        ),
+        Option(
+            "request_id_headers",
+            "list",
+            [],
+            "Headers carrying the request id on faultwrap's own faults (cinder: "
+            "x-compute-request-id).",
+        ),
     )
 
     def __init__(
@@ -161,10 +207,16 @@ class FaultWrap(Filter):
         *,
         exception_statuses: ExceptionStatuses = DEFAULT_EXCEPTION_STATUSES,
         rewrite_errors: bool = True,
+        service_type: str = DEFAULT_SERVICE_TYPE,
+        legacy_version_header: str = DEFAULT_LEGACY_VERSION_HEADER,
+        request_id_headers: Sequence[str] = (),
     ) -> None:
         super().__init__(application)
         self.error_table = ErrorTable(exception_statuses)
         self.rewrite_errors = rewrite_errors
+        self.service_type = service_type
+        self.legacy_version_header = legacy_version_header or None
+        self.request_id_headers = tuple(request_id_headers)
 
     @property
     def exception_statuses(self) -> dict[type[BaseException], int]:
@@ -198,13 +250,18 @@ class FaultWrap(Filter):
     ) -> Iterable[bytes]:
         fault = fault_for_escaped_exception(exc, self.error_table)
         self.error_table.log(LOG, environ, exc)
+        extra = foreign_version_headers(environ, self.service_type, self.legacy_version_header)
+        request_id = environ.get(REQUEST_ID_KEY)
+        if request_id:
+            extra.extend((name, request_id) for name in self.request_id_headers)
+        answer = fault_response(
+            fault.code, fault.message, [*fault.headers.items(), *extra], environ
+        )
         if started:
             # PEP 3333: replacing headers already given needs the exc_info.
             error = sys.exc_info()
-            return fault.response_for(environ)(
-                environ, lambda s, h, e=None: start_response(s, h, error)
-            )
-        return fault.response_for(environ)(environ, start_response)
+            return answer(environ, lambda s, h, e=None: start_response(s, h, error))
+        return answer(environ, start_response)
 
     @staticmethod
     def _rewritten(

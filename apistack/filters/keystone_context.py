@@ -6,6 +6,10 @@ scope, request ids) plus the remote address, the ``keystone.token_auth`` plugin 
 catalog filtered to an allow-list of service types. Unlike nova it requires
 ``X-Identity-Status: Confirmed`` (``authtoken`` with ``delay_auth_decision`` lets ``Invalid``
 through). authtoken leaves Python ``None`` for headers a token lacks; those count as absent.
+
+``service_types`` is nova's allow-list by default; ``*`` keeps every catalog entry and leaves
+the choice to the context class (cinder's keeps identity, compute, object-store, image and
+key-manager itself, so cinder sets ``service_types = *``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from apistack.filters.context import (
     CONTEXT_OPTIONS,
     DEFAULT_CONTEXT_CLASS,
     ContextBuilder,
+    check_context_key,
     resolve_context_class,
 )
 from apistack.filters.request_id import generate_request_id
@@ -28,7 +33,7 @@ from apistack.filters.request_id import generate_request_id
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["DEFAULT_SERVICE_TYPES", "InvalidCatalog", "KeystoneContext"]
+__all__ = ["ALL_SERVICE_TYPES", "DEFAULT_SERVICE_TYPES", "InvalidCatalog", "KeystoneContext"]
 
 #: nova's allow-list: the catalog entries a compute API passes on to the services it calls.
 DEFAULT_SERVICE_TYPES = (
@@ -47,11 +52,15 @@ class InvalidCatalog(ValueError):
     """``X-Service-Catalog`` is not a JSON list of catalog entries."""
 
 
+#: the ``service_types`` entry that keeps the whole catalog.
+ALL_SERVICE_TYPES = "*"
+
+
 def filter_catalog(raw: str | None, service_types: frozenset[str]) -> list[dict[str, Any]]:
     """Parse ``X-Service-Catalog`` and keep the entries whose ``type`` is allowed.
 
     :param raw: the header's JSON text, or None.
-    :param service_types: the allowed service types.
+    :param service_types: the allowed service types (``*`` allows every one).
     :returns: the allowed entries, in catalog order.
     :raises InvalidCatalog: when the text is not a JSON list of objects.
     """
@@ -63,6 +72,8 @@ def filter_catalog(raw: str | None, service_types: frozenset[str]) -> list[dict[
         raise InvalidCatalog(raw) from None
     if not isinstance(catalog, list) or not all(isinstance(s, dict) for s in catalog):
         raise InvalidCatalog(raw)
+    if ALL_SERVICE_TYPES in service_types:
+        return catalog
     return [service for service in catalog if service.get("type") in service_types]
 
 
@@ -70,7 +81,8 @@ class KeystoneContext(Filter):
     """Turns a token validated by ``authtoken`` into the request context.
 
     :param application: the wrapped WSGI application.
-    :param service_types: the catalog entries kept on the context (nova's list by default).
+    :param service_types: the catalog entries kept on the context (nova's list by default;
+        ``*`` for all).
     :param admin_roles: roles that make the context ``is_admin`` (nova's policy default); when
         empty, the context class decides (nova's asks its policy).
     :param context_key: the environ key the context is stored under.
@@ -84,7 +96,8 @@ class KeystoneContext(Filter):
             "service_types",
             "list",
             list(DEFAULT_SERVICE_TYPES),
-            "Service types of the catalog entries kept on the request context.",
+            "Service types of the catalog entries kept on the request context; * keeps them "
+            "all and lets the context class choose (cinder).",
         ),
         Option("admin_roles", "list", ["admin"], "Roles that make the context is_admin."),
         *CONTEXT_OPTIONS,
@@ -107,6 +120,7 @@ class KeystoneContext(Filter):
         if not callable(getattr(context_type, "from_environ", None)):
             raise ValueError(f"context_class {context_class!r} has no from_environ")
         self.contexts = ContextBuilder(context_type)
+        check_context_key(self.name, context_key, context_type)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("HTTP_X_IDENTITY_STATUS") != "Confirmed":

@@ -1,11 +1,21 @@
 """``noauth``: trust ``X-Auth-Token: user[:project]`` (development and tests only).
 
-As nova's ``NoAuthMiddleware`` (last in nova 31.x): the token's user (and project, defaulting
-to the user) make the request context; only the configured admin user is admin; no token gets
-nova's ``204`` with ``X-Auth-Token`` and ``X-Server-Management-Url`` (or, when
-``require_token`` is set, a 401 fault). Unlike nova, every identity header a client could
-forge is removed first, since anything downstream reading them (oslo.context's
-``from_environ`` included) would trust them.
+As nova's ``NoAuthMiddleware`` (last in nova 31.x) by default: the token's user (and project,
+defaulting to the user) make the request context; only ``admin_user`` is admin; the context
+carries what nova's does (no ``auth_token``, no roles: the context class decides, and nova's
+gives none); no ``X-Auth-Token`` header gets nova's ``204`` with ``X-Auth-Token`` and
+``X-Server-Management-Url`` (or, when ``require_token`` is set, a 401 fault). An empty token
+or user is accepted, as nova and cinder accept it.
+
+cinder's ``NoAuthMiddleware`` differs, and three options give its behaviour: ``admin_all``
+(every token is an admin context), ``project_in_url = false`` (the management URL without the
+project; cinder's ``noauth_include_project_id`` keeps it) and ``from_environ`` (the context
+comes from the class's ``from_environ``, so the token, the request ids and the timestamp of
+``request_id``'s placeholder context are kept, as cinder's ``_set_request_context`` does).
+
+Unlike either, every identity header a client could forge is removed first, since anything
+downstream reading them (oslo.context's ``from_environ`` included) would trust them; a token
+with control characters is a 401 fault; the caller's global request id is kept on the context.
 """
 
 from __future__ import annotations
@@ -20,9 +30,14 @@ import webob
 import webob.request
 
 from apistack.environ import DEFAULT_CONTEXT_KEY, GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
-from apistack.faults import Fault, fault_response
+from apistack.faults import fault_response
 from apistack.filters.base import Filter, Option, quote_path
-from apistack.filters.context import CONTEXT_OPTIONS, DEFAULT_CONTEXT_CLASS, ContextBuilder
+from apistack.filters.context import (
+    CONTEXT_OPTIONS,
+    DEFAULT_CONTEXT_CLASS,
+    ContextBuilder,
+    check_context_key,
+)
 from apistack.filters.request_id import generate_request_id
 
 if TYPE_CHECKING:
@@ -68,6 +83,10 @@ class NoAuth(Filter):
     :param application: the wrapped WSGI application.
     :param admin_user: the only user given ``is_admin`` (and the ``admin`` role).
     :param require_token: answer a 401 fault, not nova's 204, when no token is sent.
+    :param admin_all: make every context an admin one (cinder's noauth).
+    :param project_in_url: end the no-token ``X-Server-Management-Url`` with the project (nova;
+        cinder's ``noauth`` does not, its ``noauth_include_project_id`` does).
+    :param from_environ: build the context with the class's ``from_environ`` (cinder).
     :param context_key: the environ key the context is stored under.
     :param context_class: the context class or its dotted path.
     """
@@ -81,6 +100,20 @@ class NoAuth(Filter):
             False,
             "Answer 401 to a request without X-Auth-Token instead of nova's 204 token reply.",
         ),
+        Option("admin_all", "bool", False, "Every token is an admin context (cinder: true)."),
+        Option(
+            "project_in_url",
+            "bool",
+            True,
+            "End the no-token X-Server-Management-Url with the project (cinder's noauth: false).",
+        ),
+        Option(
+            "from_environ",
+            "bool",
+            False,
+            "Build the context with the context class's from_environ, keeping the token, "
+            "request ids and a placeholder context's timestamp (cinder: true).",
+        ),
         *CONTEXT_OPTIONS,
     )
 
@@ -90,14 +123,25 @@ class NoAuth(Filter):
         *,
         admin_user: str = "admin",
         require_token: bool = False,
+        admin_all: bool = False,
+        project_in_url: bool = True,
+        from_environ: bool = False,
         context_key: str = DEFAULT_CONTEXT_KEY,
         context_class: str | type[Any] = DEFAULT_CONTEXT_CLASS,
     ) -> None:
         super().__init__(application)
         self.admin_user = admin_user
         self.require_token = require_token
+        self.admin_all = admin_all
+        self.project_in_url = project_in_url
+        self.from_environ = from_environ
         self.context_key = context_key
         self.contexts = ContextBuilder(context_class)
+        if from_environ and not callable(
+            getattr(self.contexts.context_class, "from_environ", None)
+        ):
+            raise ValueError(f"from_environ: context_class {context_class!r} has no from_environ")
+        check_context_key(self.name, context_key, self.contexts.context_class)
         LOG.warning(
             "The noauth filter trusts any X-Auth-Token: never use it outside development "
             "and tests."
@@ -106,33 +150,44 @@ class NoAuth(Filter):
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         strip_identity_headers(environ)
         token = environ.get("HTTP_X_AUTH_TOKEN")
-        if not token:
+        if token is None:
             return self._no_token(environ)(environ, start_response)
-        user_id, _sep, project_id = token.partition(":")
-        if not user_id or not token.isprintable():
+        if not token.isprintable():
             message = "Invalid noauth token: expected user[:project]."
-            return Fault(401, message)(environ, start_response)
-        is_admin = user_id == self.admin_user
-        environ[self.context_key] = self.contexts.build(
-            auth_token=token,
-            user_id=user_id,
-            project_id=project_id or user_id,
-            is_admin=is_admin,
-            roles=["admin"] if is_admin else [],
-            remote_address=environ.get("REMOTE_ADDR"),
+            answer = fault_response(401, message, environ=environ)
+            return answer(environ, start_response)
+        environ[self.context_key] = self._context(environ, token)
+        return self.application(environ, start_response)
+
+    def _context(self, environ: WSGIEnvironment, token: str) -> Any:
+        user_id, _sep, project_id = token.partition(":")
+        values: dict[str, Any] = {
+            "user_id": user_id,
+            "project_id": project_id or user_id,
+            "is_admin": self.admin_all or user_id == self.admin_user,
+            "remote_address": environ.get("REMOTE_ADDR"),
+        }
+        if self.from_environ:
+            placeholder = environ.get(self.context_key)
+            values["timestamp"] = getattr(placeholder, "timestamp", None)
+            return self.contexts.from_environ(environ, **values)
+        return self.contexts.build(
             request_id=environ.get(REQUEST_ID_KEY) or generate_request_id(),
             global_request_id=environ.get(GLOBAL_REQUEST_ID_KEY),
+            **values,
         )
-        return self.application(environ, start_response)
 
     def _no_token(self, environ: WSGIEnvironment) -> webob.Response:
         if self.require_token:
             return fault_response(401, "Authentication required: send X-Auth-Token.")
         user = _printable(environ.get("HTTP_X_AUTH_USER"), "admin")
         project = _printable(environ.get("HTTP_X_AUTH_PROJECT_ID"), "admin")
-        management_url = f"{_request_url(environ)}/{quote(project, safe='')}"
+        management_url = _request_url(environ)
+        if self.project_in_url:
+            management_url += f"/{quote(project, safe='')}"
         headers = [
-            ("Content-Type", "text/plain"),
+            ("Content-Type", "text/plain; charset=UTF-8"),
+            ("Content-Length", "0"),
             ("X-Auth-Token", f"{user}:{project}"),
             ("X-Server-Management-Url", management_url),
         ]

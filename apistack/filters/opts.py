@@ -1,8 +1,9 @@
 """The filters' options for oslo-config-generator (entry point ``oslo.config.opts``).
 
-Each filter's options are listed in a group named ``apistack_<filter>``; a service that wants
-its filters configured from its own config file registers them on its ``ConfigOpts`` with
-``Filter.from_oslo_config(app, conf, group)``. Paste options need none of this.
+Each filter's options are listed in a group named ``apistack_<filter>``. A filter loaded by paste
+reads that group from the service's config file (``oslo_config_project``, as oslo.middleware;
+see ``apistack.filters.service_config``); code that builds filters itself can pass its
+``ConfigOpts`` to ``Filter.from_oslo_config(app, conf, group)``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ FILTERS: tuple[type[Filter], ...] = (
 
 def group_name(filter_class: type[Filter]) -> str:
     """:returns: the oslo.config group of a filter's options (``apistack_<entry point>``)."""
-    return f"apistack_{filter_class.name}"
+    return filter_class.oslo_group()
 
 
 def list_opts() -> list[tuple[str, list[cfg.Opt]]]:

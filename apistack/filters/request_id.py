@@ -6,6 +6,12 @@ webob version costs more than twice a small API call on its own (see
 ``benchmarks/filters_bench.py``), and ids are made without a system call each. The inbound
 id must match the whole pattern: oslo's ``re.match`` with ``$`` also accepts an id followed by
 a newline.
+
+With ``context_key`` set, each request also gets a placeholder context under that key (of
+``context_class``, with the request ids), made the thread's current one, as cinder's
+``RequestId`` filter does: cinder's ``Resource`` reads the id for ``x-compute-request-id`` from
+it, and log lines of the filters before auth show this request's id. cinder sets
+``compat_headers`` empty (its ``Resource`` sends ``x-compute-request-id`` itself).
 """
 
 from __future__ import annotations
@@ -13,13 +19,14 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oslo_config import cfg
 from oslo_middleware import request_id as oslo_request_id
 
 from apistack.environ import GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
 from apistack.filters.base import Filter, Option
+from apistack.filters.context import DEFAULT_CONTEXT_CLASS, ContextBuilder, check_context_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -56,6 +63,8 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
     :param application: the wrapped WSGI application.
     :param compat_headers: more response headers carrying the same id (nova's
         ``x-compute-request-id`` by default; an empty list for none).
+    :param context_key: where a placeholder context goes (empty: none is made).
+    :param context_class: the placeholder context's class or its import path.
     """
 
     name = "request_id"
@@ -66,6 +75,19 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
             list(DEFAULT_COMPAT_HEADERS),
             "Response headers that carry the request id besides x-openstack-request-id.",
         ),
+        Option(
+            "context_key",
+            "str",
+            "",
+            "Environ key of a placeholder request context holding the request ids (cinder: "
+            "cinder.context); empty for none.",
+        ),
+        Option(
+            "context_class",
+            "str",
+            DEFAULT_CONTEXT_CLASS,
+            "Import path of the placeholder context's class.",
+        ),
     )
 
     def __init__(
@@ -73,12 +95,18 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
         application: WSGIApplication,
         *,
         compat_headers: Sequence[str] = DEFAULT_COMPAT_HEADERS,
+        context_key: str = "",
+        context_class: str | type[Any] = DEFAULT_CONTEXT_CLASS,
     ) -> None:
         # oslo's constructor too, with a ConfigOpts of the filter's own (never the global
         # CONF), so the inherited oslo methods work: _conf_get, set_global_req_id,
         # process_request/process_response.
         oslo_request_id.RequestId.__init__(self, application, cfg.ConfigOpts())
         Filter.__init__(self, application)
+        self.context_key = context_key
+        self.placeholders = ContextBuilder(context_class) if context_key else None
+        if self.placeholders is not None:
+            check_context_key(self.name, context_key, self.placeholders.context_class)
         self.compat_headers = [name.lower() for name in compat_headers]
         names = [oslo_request_id.HTTP_RESP_HEADER_REQUEST_ID, *self.compat_headers]
         self._response_headers = tuple(dict.fromkeys(names))
@@ -91,6 +119,12 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
             environ[GLOBAL_REQUEST_ID_KEY] = inbound
         request_id = generate_request_id()
         environ[REQUEST_ID_KEY] = request_id
+        if self.placeholders is not None:
+            environ[self.context_key] = self.placeholders.build(
+                overwrite=True,
+                request_id=request_id,
+                global_request_id=environ.get(GLOBAL_REQUEST_ID_KEY),
+            )
         wanted = self._response_headers
 
         def add_request_id(

@@ -6,6 +6,11 @@ from nova: the URI is captured before the app runs, so query parameters that val
 from ``req.GET`` still show as sent, and it is re-quoted, so a decoded ``%0A`` cannot forge a
 log line. An exception is logged with the status the fault wrapper will answer (both ask the
 ``apistack.errors`` table faultwrap put on the environ), not always 500.
+
+The microversion is the one apistack's ``Resource`` negotiated, or, in front of nova's own
+``Resource``, the one nova stored on its WebOb request (see ``apistack.filters.service_version``).
+A response without ``Content-Length`` is logged ``len: -``, except a 204 or 304, which has no
+body: ``len: 0`` as nova logs it.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from apistack.environ import VERSION_KEY, drain_and_close, request_uri
+from apistack.environ import drain_and_close, request_uri
 from apistack.errors import error_table
 from apistack.filters.base import Filter, Option
 from apistack.filters.log_records import RecordTemplate
+from apistack.filters.service_version import negotiated_version
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -59,7 +65,7 @@ class RequestLog(Filter):
         def record_status(
             status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
         ) -> Callable[[bytes], object]:
-            answer[:] = [status[:3], _content_length(headers)]
+            answer[:] = [status[:3], _content_length(status, headers)]
             return start_response(status, headers, exc_info)
 
         start = time.monotonic()
@@ -80,8 +86,7 @@ class RequestLog(Filter):
     ) -> None:
         if not self.logger.isEnabledFor(logging.INFO):
             return
-        version = environ.get(VERSION_KEY)
-        microversion = "-" if version is None or version.is_null() else version.get_string()
+        microversion = negotiated_version(environ) or "-"
         args = (
             environ.get("REMOTE_ADDR") or "-",
             environ.get("REQUEST_METHOD", "-"),
@@ -96,8 +101,8 @@ class RequestLog(Filter):
         self.logger.handle(self._records.record(args))
 
 
-def _content_length(headers: list[tuple[str, str]]) -> str:
+def _content_length(status: str, headers: list[tuple[str, str]]) -> str:
     for name, value in headers:
         if name.lower() == "content-length":
             return value
-    return "-"
+    return "0" if status[:3] in ("204", "304") else "-"

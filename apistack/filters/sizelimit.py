@@ -100,6 +100,7 @@ class SizeLimit(Filter):
             DEFAULT_MAX_REQUEST_BODY_SIZE,
             "The maximum body size for each request, in bytes.",
             minimum=0,
+            oslo_twin=("oslo_middleware", oslo_sizelimit.OPTS[0]),
         ),
     )
 

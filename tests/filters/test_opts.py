@@ -13,14 +13,23 @@ from apistack.filters.opts import list_opts
 def test_list_opts_groups_each_filters_options() -> None:
     groups = {group: [opt.name for opt in opts] for group, opts in list_opts()}
     assert groups["apistack_sizelimit"] == ["max_request_body_size"]
-    assert groups["apistack_request_id"] == ["compat_headers"]
+    assert groups["apistack_request_id"] == ["compat_headers", "context_key", "context_class"]
     assert groups["apistack_noauth"] == [
         "admin_user",
         "require_token",
+        "admin_all",
+        "project_in_url",
+        "from_environ",
         "context_key",
         "context_class",
     ]
-    assert groups["apistack_faultwrap"] == ["exception_statuses", "rewrite_errors"]
+    assert groups["apistack_faultwrap"] == [
+        "exception_statuses",
+        "rewrite_errors",
+        "service_type",
+        "legacy_version_header",
+        "request_id_headers",
+    ]
 
 
 def test_entry_point_is_list_opts() -> None:

@@ -55,7 +55,7 @@ def test_microversion_comes_from_the_environ(caplog: pytest.LogCaptureFixture) -
 
     webob.Request.blank("/v2.1/x", method="DELETE").get_response(RequestLog(versioned))
     [line] = logged(caplog)
-    assert (line["addr"], line["status"], line["mv"], line["len"]) == ("-", "204", "2.60", "-")
+    assert (line["addr"], line["status"], line["mv"], line["len"]) == ("-", "204", "2.60", "0")
 
 
 def test_fault_is_logged(caplog: pytest.LogCaptureFixture) -> None:
@@ -132,3 +132,44 @@ def test_nothing_is_formatted_when_info_is_off(caplog: pytest.LogCaptureFixture)
     caplog.set_level(logging.WARNING, logger=LOGGER)
     webob.Request.blank("/").get_response(RequestLog(json_app))
     assert logged(caplog) == []
+
+
+class ServiceVersion:
+    """A version object as nova's (``is_null``) or cinder's (falsy when null) Resource stores."""
+
+    def __init__(self, version: str | None, has_is_null: bool = True) -> None:
+        self.version = version
+        if has_is_null:
+            self.is_null = lambda: version is None
+
+    def __bool__(self) -> bool:
+        return self.version is not None
+
+    def get_string(self) -> str:
+        return self.version or ""
+
+
+@pytest.mark.parametrize("has_is_null", [True, False])
+def test_microversion_of_a_services_own_resource(
+    caplog: pytest.LogCaptureFixture, has_is_null: bool
+) -> None:
+    # nova's Resource sets req.api_version_request, which WebOb keeps in webob.adhoc_attrs.
+    def novas_resource(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        webob.Request(environ).api_version_request = ServiceVersion("2.75", has_is_null)
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"{}"]
+
+    webob.Request.blank("/v2.1/flavors").get_response(RequestLog(novas_resource))
+    [line] = logged(caplog)
+    assert (line["mv"], line["len"]) == ("2.75", "2")
+
+
+def test_a_null_service_version_is_a_dash(caplog: pytest.LogCaptureFixture) -> None:
+    def unversioned(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        webob.Request(environ).api_version_request = ServiceVersion(None)
+        start_response("200 OK", [])
+        return []
+
+    webob.Request.blank("/").get_response(RequestLog(unversioned))
+    [line] = logged(caplog)
+    assert (line["mv"], line["len"]) == ("-", "-")
