@@ -79,9 +79,12 @@ _INSERT = (
     f"INSERT INTO servers ({', '.join(_COLUMNS)}) "
     f"VALUES ({', '.join(f':{name}' for name in _COLUMNS)})"
 )
+# seq is the rowid: a new row gets the largest seq so far plus one, so the newest server still
+# has the largest (AUTOINCREMENT would also update sqlite_sequence on every insert, a fifth of
+# its cost, only to never reuse the seq of a newest server deleted meanwhile).
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS servers (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     {", ".join(f"{name} {'TEXT' if name != 'power_state' else 'INTEGER'}" for name in _COLUMNS)}
 );
 CREATE UNIQUE INDEX IF NOT EXISTS servers_id ON servers (id);
