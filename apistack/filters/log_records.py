@@ -14,11 +14,12 @@ factory instead.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import time
 from typing import Any
+
+from apistack.process import process_id
 
 __all__ = ["RecordTemplate"]
 
@@ -68,16 +69,5 @@ class RecordTemplate:
                 except Exception:  # as LogRecord: the name is only informative
                     fields["processName"] = "MainProcess"
         if logging.logProcesses:
-            fields["process"] = _pid[0]
+            fields["process"] = process_id()
         return record
-
-
-# The process id, read once per process instead of one system call per record.
-_pid = [os.getpid()]
-
-
-def _forked() -> None:
-    _pid[0] = os.getpid()
-
-
-os.register_at_fork(after_in_child=_forked)

@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
+from apistack.process import process_id
+
 __all__ = [
     "DEFAULT_STATE_DIR",
     "STATE_DIR_ENV",
@@ -200,12 +202,12 @@ class SQLiteServerStore:
     def close(self) -> None:
         """Close this thread's connection (a process must do so before it forks)."""
         conn = getattr(self._local, "conn", None)
-        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+        if conn is not None and getattr(self._local, "pid", None) == process_id():
             conn.close()
         self._local.conn = None
 
     def _connection(self) -> sqlite3.Connection:
-        pid = os.getpid()
+        pid = process_id()
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None or getattr(self._local, "pid", None) != pid:
             conn = sqlite3.connect(
