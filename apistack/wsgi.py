@@ -14,9 +14,10 @@ Configured from the environment, as nova's ``nova.wsgi.osapi_compute`` is:
     the level of the log written to stderr (default ``INFO``); every line of a request
     carries its request id. ``none`` leaves logging to the server.
 
-``gunicorn apistack.wsgi:application`` and ``uwsgi --module apistack.wsgi:application`` build
-the app the first time ``application`` is read. A service ships its own module instead, with
-its own defaults::
+When ``APISTACK_PASTE_CONFIG`` is set, ``application`` is built as the module is imported
+(``uwsgi --module apistack.wsgi:application`` reads the module's namespace directly); otherwise
+on first access, so importing the module needs no environment. A service ships its own module
+instead, with its own defaults::
 
     # myservice/wsgi/api.py
     from apistack.wsgi import init_application
@@ -104,11 +105,15 @@ _application: WSGIApplication | None = None
 
 
 def __getattr__(name: str) -> WSGIApplication:
-    # ``application`` is built on first access, not at import: importing the module (docs,
-    # tests, a service's own entry module) needs no environment.
+    # Without the environment at import, ``application`` is built on first access: importing
+    # the module (docs, tests, a service's own entry module) needs no environment.
     global _application
     if name != "application":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if _application is None:
         _application = init_application()
     return _application
+
+
+if os.environ.get(CONFIG_VAR):
+    application = init_application()

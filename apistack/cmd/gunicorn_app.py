@@ -8,6 +8,7 @@ a request carries its id.
 
 from __future__ import annotations
 
+import socket
 import ssl
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +20,9 @@ from apistack.deploy import LoadError, load_app, track_requests
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
-    from apistack.cmd.serve import APIBinding, ServeOptions
+    from apistack.cmd.serve_options import APIBinding, ServeOptions
 
-__all__ = ["PasteApplication", "check_settings", "gunicorn_settings", "run"]
+__all__ = ["PasteApplication", "check_settings", "gunicorn_settings", "run", "tcp_keepalive"]
 
 # Our subclasses of gunicorn's workers: JSON faults for the errors gunicorn answers itself,
 # workers that leave with their master, and (gthread) a deadline on the request head.
@@ -83,6 +84,18 @@ def check_settings(options: ServeOptions) -> None:
         raise LoadError(f"unknown gunicorn worker class: {options.worker_class}") from None
 
 
+def tcp_keepalive(listeners: Any, idle: int) -> None:
+    """Turn on TCP keep-alive on the listening sockets (accepted sockets inherit it on Linux),
+    as nova does: a peer that vanished without a FIN is then noticed and its socket freed."""
+    for listener in listeners:
+        sock = getattr(listener, "sock", listener)
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        if hasattr(socket, "TCP_KEEPIDLE"):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle)
+
+
 class PasteApplication(BaseApplication):  # type: ignore[misc]
     """A gunicorn application whose WSGI app is a paste app.
 
@@ -100,6 +113,10 @@ class PasteApplication(BaseApplication):  # type: ignore[misc]
             if key in self.cfg.settings:
                 self.cfg.set(key, value)
         self.cfg.apistack_client_timeout = self.serve_options.client_timeout
+        idle = self.serve_options.tcp_keepidle
+        if idle > 0 and "when_ready" not in self.serve_options.settings:
+            # gunicorn's hook after it listens and before it forks the workers.
+            self.cfg.set("when_ready", lambda arbiter: tcp_keepalive(arbiter.LISTENERS, idle))
 
     def load(self) -> WSGIApplication:
         """gunicorn's hook, called in each worker: load the paste app."""

@@ -19,7 +19,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from apistack.cmd.serve import APIBinding
+    from apistack.cmd.serve_options import APIBinding
 
 __all__ = ["die_with_parent", "run_each"]
 

@@ -15,6 +15,7 @@ from apistack.filters.keystone_context import KeystoneContext
 from apistack.filters.legacy_v2 import LegacyV2
 from apistack.filters.noauth import NoAuth
 from apistack.filters.pipeline import PipelineConfigError, pipeline_factory
+from apistack.filters.profiler import Profiler
 from apistack.filters.request_id import RequestId
 from apistack.filters.request_log import RequestLog
 from apistack.filters.sizelimit import SizeLimit
@@ -30,6 +31,7 @@ __all__ = [
     "NoAuth",
     "Option",
     "PipelineConfigError",
+    "Profiler",
     "RequestId",
     "RequestLog",
     "SizeLimit",

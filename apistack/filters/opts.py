@@ -15,6 +15,7 @@ from apistack.filters.faultwrap import FaultWrap
 from apistack.filters.keystone_context import KeystoneContext
 from apistack.filters.legacy_v2 import LegacyV2
 from apistack.filters.noauth import NoAuth
+from apistack.filters.profiler import Profiler
 from apistack.filters.request_id import RequestId
 from apistack.filters.request_log import RequestLog
 from apistack.filters.sizelimit import SizeLimit
@@ -27,6 +28,7 @@ FILTERS: tuple[type[Filter], ...] = (
     FaultWrap,
     RequestLog,
     SizeLimit,
+    Profiler,
     NoAuth,
     KeystoneContext,
     LegacyV2,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import webob
@@ -64,3 +65,15 @@ def context_app(req: webob.Request) -> webob.Response:
 def context_app_factory(global_conf: dict[str, Any], **local_conf: str) -> Any:
     """``paste.app_factory`` for ``context_app``."""
     return context_app
+
+
+def one_filter_ini(directory: Path, entry_point: str, options: str = "") -> Path:
+    """:returns: an ini whose ``main`` pipeline is ``egg:apistack#<entry_point>`` (with the
+    section lines ``options``) before ``json_app``."""
+    ini = directory / "paste.ini"
+    ini.write_text(
+        f"[pipeline:main]\npipeline = stage app\n\n"
+        f"[filter:stage]\nuse = egg:apistack#{entry_point}\n{options}\n"
+        f"[app:app]\npaste.app_factory = tests.filters.apps:app_factory\n"
+    )
+    return ini

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import http.client
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,25 @@ def test_log_level_warning_hides_request_lines(serve_ini: ServeIni, tmp_path: Pa
     _two_requests_on_one_connection(stack)
     stack.stop()
     assert '"GET /v2.1/flavors/1"' not in stack.log_path.read_text()
+
+
+def _server_side_timers(stack: ServedStack) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10)
+    try:
+        conn.request("GET", "/v2.1/flavors/1", headers={"X-Auth-Token": "demo:demo"})
+        conn.getresponse().read()  # the connection stays open (keep-alive)
+        query = ["ss", "-tnoH", "state", "established", f"( sport = :{stack.port} )"]
+        return subprocess.run(query, capture_output=True, text=True, check=True).stdout
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("idle", "expected"), [("600", True), ("0", False)])
+def test_tcp_keepalive_on_accepted_connections(
+    serve_ini: ServeIni, tmp_path: Path, idle: str, expected: bool
+) -> None:
+    options = ["--tcp-keepidle", idle]
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+    timers = _server_side_timers(stack)
+    assert timers.strip(), "no established connection seen"
+    assert ("timer:(keepalive" in timers) is expected, timers

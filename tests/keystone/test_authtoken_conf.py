@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import webob
+from oslo_config import cfg
 
 from apistack.deploy import LoadError, load_app
 from tests.keystone.harness import Keystone
@@ -43,8 +44,13 @@ def test_service_credentials_come_from_the_conf_file(keystone: Keystone, tmp_pat
 
 
 def test_a_missing_conf_file_stops_the_api_at_load(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match=r"authtoken_config_file.*does not exist: .*absent\.conf"):
-        load(tmp_path / "absent.conf", tmp_path)
+    absent = tmp_path / "absent.conf"
+    with pytest.raises(LoadError) as caught:
+        load(absent, tmp_path)
+    assert str(caught.value).endswith(
+        f"the file named by the global 'authtoken_config_file' does not exist: {absent}"
+    )
+    assert isinstance(caught.value.__cause__, cfg.ConfigFilesNotFoundError)
 
 
 def test_the_sample_documents_every_option_the_tests_use(tmp_path: Path) -> None:
