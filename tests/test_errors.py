@@ -201,18 +201,11 @@ def lazy_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     sys.modules.pop(name, None)
 
 
-def __raising(exc: Exception) -> Any:
-    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        raise exc
-
-    return app
-
-
 def test_an_entry_waits_until_its_module_is_imported(lazy_module: str) -> None:
-    app = FaultWrap(_raising(ValueError()), exception_statuses=[f"{lazy_module}:Outage=503"])
+    app = FaultWrap(_raising(ValueError), exception_statuses=[f"{lazy_module}:Outage=503"])
     assert lazy_module not in sys.modules
     module = importlib.import_module(lazy_module)
-    app.application = _raising(module.Deeper())
+    app.application = _raising(module.Deeper)
     assert webob.Request.blank("/").get_response(app).status_int == 503
 
 
