@@ -73,8 +73,12 @@ class ServerRecord:
 
 _COLUMNS = tuple(f.name for f in fields(ServerRecord) if f.name != "seq")
 _JSON_COLUMNS = frozenset({"metadata", "addresses"})
-# Every read selects the columns in this order, so rows are read by position.
+# Every read selects the columns in this order, so rows are read by position. The statements
+# are fixed strings: sqlite3 keeps each one prepared in its per-connection statement cache.
 _SELECT = f"SELECT seq, {', '.join(_COLUMNS)} FROM servers"
+_GET = f"{_SELECT} WHERE id = ?"
+_LIST_ALL = f"{_SELECT} ORDER BY seq DESC"
+_LIST_PROJECT = f"{_SELECT} WHERE project_id = ? ORDER BY seq DESC"
 _JSON_INDEXES = tuple(1 + _COLUMNS.index(name) for name in sorted(_JSON_COLUMNS))
 _LOCKED_INDEX = 1 + _COLUMNS.index("locked")
 _INSERT = (
@@ -242,7 +246,7 @@ class SQLiteServerStore:
 
     def get(self, server_id: str) -> ServerRecord | None:
         """See ``ServerStore.get``."""
-        row = self._connection().execute(f"{_SELECT} WHERE id = ?", (server_id,))
+        row = self._connection().execute(_GET, (server_id,))
         found = row.fetchone()
         return _from_row(found) if found is not None else None
 
@@ -250,9 +254,9 @@ class SQLiteServerStore:
         """See ``ServerStore.list``: one indexed query, the project's or every server."""
         conn = self._connection()
         if project_id is None:
-            rows = conn.execute(f"{_SELECT} ORDER BY seq DESC")
+            rows = conn.execute(_LIST_ALL)
         else:
-            rows = conn.execute(f"{_SELECT} WHERE project_id = ? ORDER BY seq DESC", (project_id,))
+            rows = conn.execute(_LIST_PROJECT, (project_id,))
         return [_from_row(row) for row in rows.fetchall()]
 
     def update(
