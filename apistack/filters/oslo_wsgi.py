@@ -16,6 +16,7 @@ wrapping does to an answer is kept here, at the cost of one ``start_response`` h
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -67,17 +68,33 @@ def call_through(
     """
     if environ.get("webob.is_body_seekable"):
         environ["wsgi.input"].seek(0)
+    started = False
 
     def finish(
         status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
     ) -> Callable[[bytes], object]:
+        nonlocal started
         if exc_info is not None and exc_info[1] is not None:
             raise exc_info[1].with_traceback(exc_info[2])
         if edit is not None:
             headers = edit(headers)
+        started = True
         return start_response(status, absolute_location(headers, environ))
 
     try:
         return application(environ, finish)
     except webob.exc.HTTPException as exc:
-        return exc(environ, start_response)
+        return exc(environ, start_response if not started else _replacing(start_response))
+
+
+def _replacing(start_response: StartResponse) -> StartResponse:
+    """``start_response`` for an answer that replaces one already started (WebOb never
+    started it): handing the server the exception lets it replace the unsent headers."""
+    info = sys.exc_info()
+
+    def restart(
+        status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+    ) -> Callable[[bytes], object]:
+        return start_response(status, headers, info)
+
+    return restart

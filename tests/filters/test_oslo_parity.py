@@ -46,13 +46,16 @@ class Inner:
     )
     body: bytes = b"{}"
     raises: Exception | None = None
+    raises_after_start: bool = False
     seen: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         self.seen = {k: v for k, v in environ.items() if isinstance(v, str)}
-        if self.raises is not None:
+        if self.raises is not None and not self.raises_after_start:
             raise self.raises
         start_response(self.status, list(self.headers))
+        if self.raises is not None:
+            raise self.raises
         return [self.body]
 
 
@@ -60,6 +63,8 @@ def _answer(app: Any, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str
     captured: list[Any] = []
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        # As a server: a second call must hand over the exception that replaces the first.
+        assert not captured or exc_info is not None, "start_response called twice"
         captured[:] = [status, list(headers)]
         return lambda data: None
 
@@ -253,11 +258,17 @@ def test_location_is_made_absolute_as_webob_does(
 @pytest.mark.parametrize(
     "raised", [webob.exc.HTTPNotFound(), webob.exc.HTTPRequestEntityTooLarge("too big")]
 )
+@pytest.mark.parametrize("after_start", [False, True], ids=["before-start", "after-start"])
 def test_an_http_exception_raised_by_the_app_is_its_answer(
-    oslo_class: type[Any], ours_class: type[Any], make_conf: Any, raised: Exception
+    oslo_class: type[Any],
+    ours_class: type[Any],
+    make_conf: Any,
+    raised: Exception,
+    after_start: bool,
 ) -> None:
     request = _get(Origin=ORIGIN, Accept="application/json")
-    _same(oslo_class, ours_class, make_conf(), request, Inner(raises=raised))
+    inner = Inner(raises=raised, raises_after_start=after_start)
+    _same(oslo_class, ours_class, make_conf(), request, inner)
 
 
 @pytest.mark.parametrize(("oslo_class", "ours_class", "make_conf"), FILTERS)
