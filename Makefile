@@ -58,6 +58,17 @@ serve: venv
 	APISTACK_STATE_DIR=$(STATE_DIR) $(BIN)/apistack serve paste-examples/api-paste.ini \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) $(SERVE_ARGS)
 
+# The long schemathesis run: the served example against its OpenAPI document, for the whole
+# range and every microversion, $(OPENAPI_EXAMPLES) examples per operation and mode
+# (tests/openapi/served.py). `make test` runs a short seeded one. Part of `make fuzz`.
+OPENAPI_EXAMPLES ?= 200
+OPENAPI_SEED ?= 1
+.PHONY: fuzz fuzz-openapi
+fuzz-openapi: venv
+	$(BIN)/python -m tests.openapi.served --examples $(OPENAPI_EXAMPLES) --seed $(OPENAPI_SEED)
+
+fuzz: fuzz-openapi
+
 bench: venv
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
 

@@ -30,6 +30,7 @@ __all__ = [
     "JSON_MEDIA_TYPE",
     "LEGACY_V2_KEY",
     "REQUEST_ID_KEY",
+    "RESOURCE_CACHE_KEY",
     "ROUTING_ARGS_KEY",
     "STANDARD_VERSION_HEADER",
     "VERSION_HEADERS_KEY",
@@ -54,6 +55,8 @@ VERSION_HEADERS_KEY = "openstack.api_version_headers"
 LEGACY_V2_KEY = "openstack.legacy_v2"
 #: the negotiated response media type, cached per request.
 BEST_CONTENT_TYPE_KEY = "openstack.best_content_type"
+#: the request's DB-object caches (``Request.cache_resource``), for extensions of one request.
+RESOURCE_CACHE_KEY = "openstack.resource_cache"
 #: the router's match, ``((), {"controller": ..., "action": ..., <path variables>})``.
 ROUTING_ARGS_KEY = "wsgiorg.routing_args"
 #: the ``apistack.errors.ErrorTable`` of the ``faultwrap`` around the request.

@@ -141,12 +141,17 @@ class ErrorTable:
                 self.classes[_exception_class(key)] = code
 
     def _resolve_deferred(self) -> None:
+        # The class goes into the table before its path leaves the deferred ones, so a
+        # thread of a threaded worker never sees it in neither (it may resolve it twice).
         for path in [p for p in self._deferred if _split_path(p)[0] in sys.modules]:
-            code = self._deferred.pop(path)
+            code = self._deferred.get(path)
+            if code is None:
+                continue
             try:
                 self.classes[_exception_class(path)] = code
             except ValueError:
                 logging.getLogger(__name__).warning("error table: %s is not an exception", path)
+            self._deferred.pop(path, None)
 
     def mapped(self, exc: BaseException) -> int | None:
         """:returns: the status the table gives the most specific class of ``exc``, or None

@@ -16,13 +16,15 @@ every fault built for that environ carries the version headers too.
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import webob
 import webob.exc
 
-from apistack.environ import VERSION_HEADERS_KEY, status_line
+from apistack.environ import VERSION_HEADERS_KEY, VERSION_KEY, status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -33,6 +35,7 @@ __all__ = [
     "FAULT_NAMES",
     "VERSION_HEADERS_KEY",
     "Fault",
+    "OverLimitFault",
     "declared_status",
     "default_message",
     "fault_for_exception",
@@ -109,6 +112,11 @@ class Fault(webob.exc.HTTPException):
     ``Fault(webob.exc.HTTPNotFound(explanation=...))`` all work.
     """
 
+    #: when set, a fault rendered for a request whose version was set but not negotiated
+    #: (called as a WSGI app outside a ``Resource``, as the lineage's tests do) announces that
+    #: version for this service type.
+    service_type: ClassVar[str | None] = None
+
     def __init__(
         self,
         error: int | webob.exc.HTTPException,
@@ -137,12 +145,53 @@ class Fault(webob.exc.HTTPException):
         """The fault as a response, without version headers (they need the environ)."""
         return fault_response(self.code, self.message, self.headers)
 
+    @property
+    def status_int(self) -> int:
+        """The status, as WebOb and the nova lineage's ``Fault`` name it."""
+        return self.code
+
     def response_for(self, environ: WSGIEnvironment) -> webob.Response:
         """:returns: the fault response for this request, version headers included."""
-        return fault_response(self.code, self.message, self.headers, environ)
+        response = fault_response(self.code, self.message, self.headers, environ)
+        if self.service_type and VERSION_HEADERS_KEY not in environ:
+            response.headerlist.extend(_announced_version(environ, self.service_type))
+        return response
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.response_for(environ)(environ, start_response)
+
+
+def _announced_version(environ: WSGIEnvironment, service_type: str) -> list[tuple[str, str]]:
+    version = environ.get(VERSION_KEY)
+    if not version:
+        return []
+    header = "OpenStack-API-Version"
+    return [(header, f"{service_type} {version.get_string()}"), ("Vary", header)]
+
+
+class OverLimitFault(Fault):
+    """A rate limit was hit: 413 with ``Retry-After`` and the lineage's ``overLimitFault``
+    body, ``{"overLimitFault": {"code", "message", "details"}}``.
+
+    :param message: what happened.
+    :param details: which limit, for the client.
+    :param retry_time: when to retry (seconds since the epoch); ``Retry-After`` is the wait
+        from now, rounded up, never negative.
+    """
+
+    fault_name = "overLimitFault"
+
+    def __init__(self, message: str, details: str, retry_time: float, code: int = 413) -> None:
+        delay = max(0, math.ceil(retry_time - time.time()))
+        super().__init__(code, str(message), {"Retry-After": str(delay)})
+        self.details = str(details)
+
+    def response_for(self, environ: WSGIEnvironment) -> webob.Response:
+        """:returns: the 413 with the ``overLimitFault`` body and the version headers."""
+        response = super().response_for(environ)
+        detail = {"code": self.code, "message": self.message, "details": self.details}
+        response.body = json.dumps({self.fault_name: detail}).encode()
+        return response
 
 
 def _exception_headers(exc: BaseException) -> dict[str, str]:
@@ -192,5 +241,6 @@ def fault_for_exception(exc: BaseException, mapped: int | None = None) -> Fault:
         return Fault(mapped)
     message = None
     if getattr(exc, "safe", False):
-        message = str(getattr(exc, "message", None) or exc)
+        # str() first: the lineage's exceptions keep the unformatted template in ``message``
+        message = str(exc) or str(getattr(exc, "message", None) or "")
     return Fault(code or 500, message, _exception_headers(exc))

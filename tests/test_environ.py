@@ -27,3 +27,23 @@ def test_vendor_media_type_names_the_service() -> None:
 
 def test_environ_header_key() -> None:
     assert environ.environ_header_key("OpenStack-API-Version") == "HTTP_OPENSTACK_API_VERSION"
+
+
+def _imports(package: str) -> set[str]:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "apistack" / package
+    found: set[str] = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_filters_and_resource_do_not_import_each_other() -> None:
+    assert not {m for m in _imports("filters") if m.startswith("apistack.resource")}
+    assert not {m for m in _imports("resource") if m.startswith("apistack.filters")}

@@ -1,4 +1,4 @@
-"""The ``apistack`` command: ``serve``, ``routes`` and ``pipeline`` for a paste ini.
+"""The ``apistack`` command: ``serve``, ``routes``, ``pipeline`` and ``openapi`` for a paste ini.
 
 Each subcommand is a module listed in ``COMMANDS`` with ``HELP``, ``add_arguments(parser)``
 and ``run(args, global_conf)``; every one takes the ini, ``--name`` and ``--global``. A user
@@ -27,6 +27,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("serve", "apistack.cmd.serve"),
     ("routes", "apistack.cmd.routes"),
     ("pipeline", "apistack.cmd.pipeline"),
+    ("openapi", "apistack.cmd.openapi"),
 )
 
 

@@ -11,6 +11,7 @@ from apistack.resource.controller import (
     action,
     api_version,
     expected_errors,
+    extends,
     removed,
     response,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "action",
     "api_version",
     "expected_errors",
+    "extends",
     "fault_response",
     "removed",
     "response",

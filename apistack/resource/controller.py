@@ -17,7 +17,8 @@ The decorators live in :mod:`apistack.resource.decorators` and are re-exported h
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, ClassVar, Literal
 
 import webob.exc
 
@@ -36,7 +37,7 @@ from apistack.resource.decorators import (
     take_pending,
 )
 from apistack.resource.exceptions import VersionNotFoundForAPIMethod
-from apistack.resource.versions import APIVersionRequest, request_version
+from apistack.resource.versions import NULL_VERSION, request_version
 
 __all__ = [
     "Controller",
@@ -60,10 +61,10 @@ _mixin_sets: dict[type, VersionedSets] = {}
 
 
 def _check_disjoint(cls: type, name: str, impls: list[VersionedMethod]) -> None:
-    ordered = sorted(impls, key=lambda m: m.min_version or APIVersionRequest("0.0"))
+    ordered = sorted(impls, key=lambda m: m.min_version or NULL_VERSION)
     for before, after in itertools.pairwise(ordered):
         before_high = before.max_version
-        after_low = after.min_version or APIVersionRequest("0.0")
+        after_low = after.min_version or NULL_VERSION
         if before_high is None or before_high >= after_low:
             raise ControllerDefinitionError(
                 f"{cls.__qualname__}.{name}: versioned implementations overlap: "
@@ -78,7 +79,7 @@ def _versioned_dispatcher(name: str, impls: tuple[VersionedMethod, ...]) -> Any:
         for impl in impls:
             if impl.serves(version):
                 return impl.func(self, *args, **kwargs)
-        raise VersionNotFoundForAPIMethod()
+        raise self.version_error()
 
     dispatch.__name__ = name
     dispatch.__qualname__ = f"versioned {name}"
@@ -101,11 +102,10 @@ def _own_sets(cls: type, inherited: VersionedSets) -> VersionedSets:
                 "above @api_version and would be lost; put @api_version outermost"
             )
         impls = [*sets.get(name, ()), *declared]
-        _check_disjoint(cls, name, impls)
+        if getattr(cls, "overlapping_versions", "reject") == "reject":
+            _check_disjoint(cls, name, impls)
         # Newest range first: most requests ask for recent versions.
-        ordered = tuple(
-            sorted(impls, key=lambda m: m.min_version or APIVersionRequest(), reverse=True)
-        )
+        ordered = tuple(sorted(impls, key=lambda m: m.min_version or NULL_VERSION, reverse=True))
         sets[name] = ordered
         setattr(cls, name, _versioned_dispatcher(name, ordered))
     return sets
@@ -146,6 +146,13 @@ class Controller:
 
     #: ``@Controller.api_version(min, max)``, as cinder, manila and nova 31 spell it.
     api_version = staticmethod(api_version)
+    #: what a versioned method raises for a version none of its implementations serves
+    #: (a service's own class, so its code and tests that expect it keep working).
+    version_error: type[Exception] = VersionNotFoundForAPIMethod
+    #: ``"reject"``: overlapping ranges of one method are an error when the class is defined;
+    #: ``"newest"``: the lineage's rule, the implementation with the highest ``min_version``
+    #: serving the request wins (cinder's, manila's and nova 31's tests rely on it).
+    overlapping_versions: ClassVar[Literal["reject", "newest"]] = "reject"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -188,6 +195,15 @@ class Controller:
         if not body or entity_name not in body:
             return False
         return hasattr(body[entity_name], "get")
+
+    @staticmethod
+    def strip_string_fields(body: dict[str, Any], fields: Iterable[str]) -> None:
+        """Strip surrounding whitespace from the string values of ``fields`` in ``body``
+        (cinder's ``clean_name_and_description`` with its four names)."""
+        for name in fields:
+            value = body.get(name)
+            if isinstance(value, str):
+                body[name] = value.strip()
 
     @staticmethod
     def validate_string_length(

@@ -7,8 +7,8 @@
 - ``@response(code, ...)``: the default success status (``wsgi_codes``);
 - ``@expected_errors(...)``: the HTTP errors the method may raise; anything else is a 500;
 - ``@removed(version)``: the method answers 410;
-- ``@api_version(min, max)``: the method serves a version range (``VERSIONED_ATTR``); the
-  ``Controller`` class turns same-named implementations into one overload set.
+- ``@api_version(min, max)`` (from :mod:`apistack.resource.versioned`): the method serves a
+  version range; the ``Controller`` class turns same-named implementations into one set.
 
 Every decorator that needs the request's version reads it with
 :func:`apistack.resource.versions.request_version`.
@@ -17,7 +17,6 @@ Every decorator that needs the request's version reads it with
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast, overload
@@ -30,9 +29,16 @@ from apistack.resource.exceptions import (
     NotSupported,
     Unauthorized,
     ValidationError,
-    VersionNotFoundForAPIMethod,
 )
 from apistack.resource.faults import Fault
+from apistack.resource.versioned import (
+    VERSIONED_ATTR,
+    ControllerDefinitionError,
+    VersionedMethod,
+    api_version,
+    range_text,
+    take_pending,
+)
 from apistack.resource.versions import (
     APIVersionRequest,
     VersionBound,
@@ -66,24 +72,12 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: the attribute ``@api_version`` sets on the function it returns: its ``VersionedMethod``.
-VERSIONED_ATTR = "__apistack_versioned__"
-
-
-class ControllerDefinitionError(TypeError):
-    """A controller class or decorator is declared wrongly (raised at import time)."""
-
 
 class UnexpectedAPIError(APIError):
     """An error a method did not declare in ``@expected_errors``: a 500 that names nothing."""
 
     code = 500
     safe = False
-
-
-def range_text(low: APIVersionRequest | None, high: APIVersionRequest | None) -> str:
-    """:returns: ``[low, high]`` for messages, ``min``/``max`` for an open side."""
-    return f"[{low or 'min'}, {high or 'max'}]"
 
 
 def action(name: str) -> Callable[[F], F]:
@@ -231,69 +225,5 @@ def removed(version: str, reason: str | None = None) -> Callable[[F], F]:
         gone.removed_version = version  # type: ignore[attr-defined]
         gone.removed_reason = reason  # type: ignore[attr-defined]
         return cast(F, gone)
-
-    return decorator
-
-
-@dataclass(frozen=True)
-class VersionedMethod:
-    """One implementation of a method for the range ``[min_version, max_version]``."""
-
-    name: str
-    min_version: APIVersionRequest | None
-    max_version: APIVersionRequest | None
-    func: Callable[..., Any]
-
-    def serves(self, version: APIVersionRequest) -> bool:
-        """:returns: whether this implementation serves requests at ``version``."""
-        return in_range(version, self.min_version, self.max_version)
-
-
-# Implementations declared with @api_version, waiting for their class to be defined:
-# "module:Class.method" -> implementations in definition order. A class body keeps only the
-# last function of a name, so the earlier overloads of a set survive only here until the class
-# statement ends and its __init_subclass__ takes them (take_pending). An entry of a class that
-# never reaches a Controller (a mixin nobody uses) stays: one small object per decorated
-# function, fixed at import time.
-_pending: dict[str, list[VersionedMethod]] = {}
-_pending_lock = threading.Lock()
-
-
-def take_pending(cls: type, name: str) -> list[VersionedMethod]:
-    """Remove and return the ``@api_version`` implementations declared as ``cls.name``."""
-    with _pending_lock:
-        return _pending.pop(f"{cls.__module__}:{cls.__qualname__}.{name}", [])
-
-
-def api_version(
-    min_version: VersionBound = None, max_version: VersionBound = None
-) -> Callable[[F], F]:
-    """Serve the method only for requests in ``[min_version, max_version]``.
-
-    Alone, it is a gate: other versions get 404. Repeated on methods of the same name in one
-    ``Controller`` class with disjoint ranges, it is an overload set: each request runs the
-    implementation whose range holds its version. The function it returns carries its
-    ``VersionedMethod`` as ``VERSIONED_ATTR`` (and ``min_version``/``max_version``).
-    """
-    low, high = version_bound(min_version), version_bound(max_version)
-    if low is not None and high is not None and high < low:
-        raise ControllerDefinitionError(f"api_version range {range_text(low, high)} is empty")
-
-    def decorator(func: F) -> F:
-        @functools.wraps(func)
-        def gated(*args: Any, **kwargs: Any) -> Any:
-            if not in_range(request_version(args, kwargs), low, high):
-                raise VersionNotFoundForAPIMethod()
-            return func(*args, **kwargs)
-
-        # The gate itself is registered, so attribute decorators applied above it
-        # (@response, @action) land on the object the Resource calls.
-        entry = VersionedMethod(func.__name__, low, high, gated)
-        setattr(gated, VERSIONED_ATTR, entry)
-        gated.min_version = low  # type: ignore[attr-defined]
-        gated.max_version = high  # type: ignore[attr-defined]
-        with _pending_lock:
-            _pending.setdefault(f"{func.__module__}:{func.__qualname__}", []).append(entry)
-        return cast(F, gated)
 
     return decorator

@@ -7,7 +7,9 @@ The request path is a short sequence of named steps:
 3. read the JSON body (POST and PUT only);
 4. resolve the method (``POST .../action`` by the body's single key; overloads by version);
 5. check the URL's project id against the context's;
-6. call the method and render its result, or render the fault it raised.
+6. run ``@extends`` pre-processing hooks, call the method, normalise its result into a
+   ``ResponseObject``, run the post-processing hooks;
+7. write the response, or render the fault that was raised.
 
 Everything that can be worked out before the first request (the method table, the action
 table, the negotiator) is built in ``__init__``.
@@ -15,25 +17,25 @@ table, the negotiator) is built in ``__init__``.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import webob
+import webob.exc
 
 from apistack.environ import ROUTING_ARGS_KEY, VERSION_HEADERS_KEY
 from apistack.errors import error_table
-from apistack.faults import Fault
+from apistack.faults import Fault, fault_for_exception
+from apistack.resource.body import NO_BODY, read_body_bytes
 from apistack.resource.controller import (
-    Controller,
     UnexpectedAPIError,
-    VersionedMethod,
     select_response_code,
 )
 from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
+from apistack.resource.extension_hooks import is_response, run_post_hooks, run_pre_hooks
+from apistack.resource.methods import MethodEntry, ResourceOperation, method_table
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import ResponseObject, serialize_json, status_line
@@ -48,83 +50,25 @@ LOG = logging.getLogger(__name__)
 
 _BODY_METHODS = frozenset({"POST", "PUT"})
 _ROUTING_KEYS = ("controller", "format", "action")
-_BASE_NAMES = frozenset(dir(Controller))
-
-
-@dataclass(frozen=True)
-class ResourceOperation:
-    """One function a routed action can run, as ``Resource.operations`` reports it.
-
-    :ivar action_key: the body key of a ``POST .../action`` (``reboot``), else None.
-    :ivar name: the controller method's name.
-    :ivar controller: the controller instance that serves it.
-    :ivar func: the function called (unbound, with its decorators' attributes).
-    :ivar min_version: its ``@api_version`` lower bound, if any.
-    :ivar max_version: its ``@api_version`` upper bound, if any.
-    """
-
-    action_key: str | None
-    name: str
-    controller: Any
-    func: Callable[..., Any]
-    min_version: APIVersionRequest | None
-    max_version: APIVersionRequest | None
-
-
-class _Method:
-    """A dispatchable controller method: a plain callable or a set of versioned overloads."""
-
-    __slots__ = ("controller", "name", "overloads", "plain")
-
-    def __init__(self, controller: Any, name: str) -> None:
-        self.controller = controller
-        self.name = name
-        impls: tuple[VersionedMethod, ...] = getattr(controller, "versioned_methods", {}).get(
-            name, ()
-        )
-        self.overloads: tuple[tuple[VersionedMethod, Callable[..., Any]], ...] = tuple(
-            (impl, impl.func.__get__(controller)) for impl in impls
-        )
-        self.plain: Callable[..., Any] | None = None if impls else getattr(controller, name)
-
-    def operations(self, action_key: str | None) -> tuple[ResourceOperation, ...]:
-        """:returns: the functions behind this method, each with its version range."""
-        if self.plain is not None:
-            func = getattr(self.plain, "__func__", self.plain)
-            return (ResourceOperation(action_key, self.name, self.controller, func, None, None),)
-        return tuple(
-            ResourceOperation(
-                action_key, self.name, self.controller, i.func, i.min_version, i.max_version
-            )
-            for i, _ in self.overloads
-        )
-
-    def select(self, version: APIVersionRequest) -> Callable[..., Any] | None:
-        """:returns: the bound implementation serving ``version``, or None."""
-        if self.plain is not None:
-            return self.plain
-        for impl, bound in self.overloads:
-            if impl.serves(version):
-                return bound
-        return None
-
-
-def _method_table(controller: Any) -> dict[str, _Method]:
-    names = (name for name in dir(type(controller)) if not name.startswith("_"))
-    return {
-        name: _Method(controller, name)
-        for name in names
-        if name not in _BASE_NAMES and callable(getattr(controller, name, None))
-    }
 
 
 class Resource:
     """Dispatch routed requests to ``controller``.
 
     :param controller: the controller instance (usually a ``Controller`` subclass).
-    :param settings: the API's settings; an unversioned API when None.
+    :param settings: the API's settings; ``default_settings`` when None, and an unversioned
+        API when that is None too.
     :param sub_controllers: controllers whose ``@action`` methods this resource also serves.
     """
+
+    #: the settings of a ``Resource(controller)`` built without any: a service's subclass sets
+    #: its API's here, so its ``create_resource()`` functions need not pass them.
+    default_settings: ClassVar[APISettings | None] = None
+    #: the request class controllers receive (a service's subclass adds its own names).
+    request_class: ClassVar[type[Request]] = Request
+    #: a service's exceptions that are client errors whose message may be shown, with their
+    #: status (None: the exception's own ``code``); looked up along the exception's classes.
+    client_errors: ClassVar[Mapping[type[BaseException], int | None]] = {}
 
     def __init__(
         self,
@@ -133,24 +77,30 @@ class Resource:
         sub_controllers: Iterable[Any] = (),
     ) -> None:
         self.controller = controller
-        self.settings = settings or APISettings()
+        self.settings = settings or self.default_settings or APISettings()
         self.negotiator = VersionNegotiator(self.settings) if self.settings.versioned else None
         self.sub_controllers: list[Any] = []
-        self._methods = _method_table(controller) if controller is not None else {}
-        self.wsgi_actions: dict[str, _Method] = {}
+        self.extension_controllers: list[Any] = []
+        self._methods = method_table(controller) if controller is not None else {}
+        self.wsgi_actions: dict[str, MethodEntry] = {}
+        #: ``@extends`` hooks by method name, and by action key.
+        self.wsgi_extensions: dict[str, list[Callable[..., Any]]] = {}
+        self.wsgi_action_extensions: dict[str, list[Callable[..., Any]]] = {}
+        #: a resource whose action extensions also apply here (nova Ocata's ``inherits``).
+        self.inherits: Resource | None = None
         self.register_actions(controller)
         for sub in sub_controllers:
             self.register_subcontroller_actions(sub)
         self._request_class = type(
             "Request",
-            (Request,),
+            (self.request_class,),
             {"context_key": self.settings.context_key, "api_settings": self.settings},
         )
 
     def register_actions(self, controller: Any) -> None:
         """Serve the ``@action`` methods of ``controller`` through this resource."""
         for key, name in getattr(controller, "wsgi_actions", {}).items():
-            self.wsgi_actions[key] = _Method(controller, name)
+            self.wsgi_actions[key] = MethodEntry(controller, name)
 
     def register_subcontroller_actions(self, sub_controller: Any) -> None:
         """Like ``register_actions``, and remember ``sub_controller`` for introspection."""
@@ -170,6 +120,16 @@ class Resource:
         entry = self._methods.get(action)
         return entry.operations(None) if entry is not None else ()
 
+    def register_extensions(self, controller: Any) -> None:
+        """Add an extension controller: its ``@action`` methods, and its ``@extends`` hooks
+        around this resource's methods and actions (see ``apistack.resource.extension_hooks``).
+        """
+        self.extension_controllers.append(controller)
+        self.register_actions(controller)
+        for name, action_key in getattr(controller, "wsgi_extensions", ()):
+            table = self.wsgi_action_extensions if action_key else self.wsgi_extensions
+            table.setdefault(action_key or name, []).append(getattr(controller, name))
+
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         req = self._request_class(environ)
         try:
@@ -177,21 +137,39 @@ class Resource:
                 version = self.negotiator.negotiate(environ)
             else:
                 version = NULL_VERSION
-            return self._dispatch(req, version, start_response)
+            return self._write(req, self._dispatch(req, version), start_response)
         except Exception as exc:  # every error becomes a JSON fault; see _fault
-            return self._fault(exc, req)(environ, start_response)
+            return self._fault(self._client_fault(exc) or exc, req)(environ, start_response)
 
-    def _dispatch(
-        self, req: Request, version: APIVersionRequest, start_response: StartResponse
-    ) -> Iterable[bytes]:
+    def _client_fault(self, exc: Exception) -> Fault | None:
+        """:returns: the fault for an exception ``client_errors`` lists, else None."""
+        for cls in type(exc).__mro__ if self.client_errors else ():
+            if cls in self.client_errors:
+                code = self.client_errors[cls] or getattr(exc, "code", None)
+                return Fault(code if isinstance(code, int) else 500, str(exc))
+        return None
+
+    def _dispatch(self, req: Request, version: APIVersionRequest) -> Any:
+        """:returns: what to send: a ``ResponseObject``, a ``webob.Response`` or a fault."""
         action, args = self.get_action_args(req.environ)
-        body = self._read_body(req) if req.method in _BODY_METHODS else _NO_BODY
-        method = self._resolve(action, body, version)
+        body = self._read_body(req) if req.method in _BODY_METHODS else NO_BODY
+        entry, key = self._resolve(action, body)
+        method = entry.select(version)
+        if method is None:
+            raise NotFound("The resource could not be found.")
         self._check_project(req, args.pop("project_id", None))
-        if body is not _NO_BODY:
+        if body is not NO_BODY:
             args["body"] = body
-        result = method(req=req, **args)
-        return self._render(req, method, version, result, start_response)
+        hooks = self._extensions_for(entry, key)
+        if not hooks:
+            return self._response_object(method, version, method(req=req, **args))
+        early, post = run_pre_hooks(hooks, req, args)
+        if early:
+            return early
+        result = self._response_object(method, version, method(req=req, **args))
+        if isinstance(result, ResponseObject):
+            return run_post_hooks(post, req, result, args) or result
+        return result
 
     def get_action_args(self, environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:
         """:returns: the routed action name and the path variables for the method."""
@@ -211,7 +189,9 @@ class Resource:
         except (ValueError, RecursionError):
             raise MalformedRequestBody() from None
 
-    def _resolve(self, action: str, body: Any, version: APIVersionRequest) -> Callable[..., Any]:
+    def _resolve(self, action: str, body: Any) -> tuple[MethodEntry, str]:
+        """:returns: the method entry and the key it was found by: the body's action key for
+        ``POST .../action``, else the routed method name."""
         if action == "action" and self.wsgi_actions:
             if not isinstance(body, dict) or len(body) != 1:
                 raise MalformedRequestBody()
@@ -219,14 +199,19 @@ class Resource:
             entry = self.wsgi_actions.get(key)
             if entry is None:
                 raise Invalid(f"There is no such action: {key}")
-        else:
-            entry = self._methods.get(action)
-            if entry is None:
-                raise NotFound("The resource could not be found.")
-        method = entry.select(version)
-        if method is None:
+            return entry, key
+        entry = self._methods.get(action)
+        if entry is None:
             raise NotFound("The resource could not be found.")
-        return method
+        return entry, action
+
+    def _extensions_for(self, entry: MethodEntry, key: str) -> list[Callable[..., Any]]:
+        if self.wsgi_actions.get(key) is not entry:
+            return self.wsgi_extensions.get(key, [])
+        found = self.wsgi_action_extensions.get(key, [])
+        if self.inherits is not None:
+            found = [*found, *self.inherits.wsgi_action_extensions.get(key, [])]
+        return found
 
     def _check_project(self, req: Request, url_project: str | None) -> None:
         context = req.environ.get(self.settings.context_key)
@@ -239,36 +224,52 @@ class Resource:
                 f"doesn't match Context's project_id '{project}'"
             )
 
-    def _render(
-        self,
-        req: Request,
-        method: Callable[..., Any],
-        version: APIVersionRequest,
-        result: Any,
-        start_response: StartResponse,
-    ) -> Iterable[bytes]:
-        environ = req.environ
-        if isinstance(result, webob.Response):
-            result.headerlist.extend(environ.get(VERSION_HEADERS_KEY, ()))
-            return result(environ, start_response)
+    def _response_object(
+        self, method: Callable[..., Any], version: APIVersionRequest, result: Any
+    ) -> Any:
+        """Normalise a method's result: a body (dict, list or None) or a ``ResponseObject``
+        becomes a ``ResponseObject`` whose ``code`` is known; a response is kept as it is; a
+        string is a ``text/plain`` response.
+
+        :raises TypeError: for any other result, or a method with no code for ``version``.
+        """
+        if is_response(result):
+            return result
+        if isinstance(result, (str, bytes)):
+            # the lineage's wsgify sent a bare string as the body (cinder's encryption key id)
+            code = select_response_code(method, version) or 200
+            body = result.encode() if isinstance(result, str) else result
+            return webob.Response(body=body, status=status_line(code), content_type="text/plain")
         if isinstance(result, ResponseObject):
-            code, obj, extra = result.code, result.obj, list(result.iter_headers())
+            resp_obj = result
         elif result is None or isinstance(result, (dict, list)):
-            code, obj, extra = None, result, []
+            resp_obj = ResponseObject(result)
         else:
             raise TypeError(f"{self._name(method)} returned a {type(result).__name__}")
-        if code is None:
-            code = select_response_code(method, version)
-            if code is None:
+        if resp_obj.explicit_code is None:
+            resp_obj.default_code = select_response_code(method, version)
+            if resp_obj.default_code is None:
                 raise TypeError(f"{self._name(method)} has no response code for {version}")
-        body = b"" if obj is None else serialize_json(obj)
+        return resp_obj
+
+    def _write(
+        self, req: Request, response: Any, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Send a ``ResponseObject``, a fault or a ``webob.Response``, with the version headers."""
+        environ = req.environ
+        if isinstance(response, webob.exc.HTTPException):
+            return fault_for_exception(response).response_for(environ)(environ, start_response)
+        if not isinstance(response, ResponseObject):
+            response.headerlist.extend(environ.get(VERSION_HEADERS_KEY, ()))
+            return response(environ, start_response)  # type: ignore[no-any-return]
+        body = b"" if response.obj is None else serialize_json(response.obj)
         headers = [
             ("Content-Type", req.best_match_content_type(self.settings.service_type)),
             ("Content-Length", str(len(body))),
-            *extra,
+            *response.iter_headers(),
             *environ.get(VERSION_HEADERS_KEY, ()),
         ]
-        start_response(status_line(code), headers)
+        start_response(status_line(response.code or 200), headers)
         return [body]
 
     @staticmethod
@@ -281,37 +282,3 @@ class Resource:
         if isinstance(exc, UnexpectedAPIError):
             fault = Fault(500, f"Unexpected API Error. {self.settings.support_text}")
         return fault.response_for(environ)
-
-
-def read_body_bytes(environ: WSGIEnvironment) -> bytes:
-    """Read the whole request body once, and leave it re-readable for the method.
-
-    Errors raised by a wrapped ``wsgi.input`` (the size limiter's 413) propagate as they are.
-    """
-    length = environ.get("CONTENT_LENGTH")
-    stream = environ.get("wsgi.input")
-    if stream is None:
-        return b""
-    if length:
-        try:
-            size = int(length)
-        except ValueError:
-            return b""
-        raw: bytes = stream.read(size) if size > 0 else b""
-    elif environ.get("wsgi.input_terminated") or (
-        environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
-    ):
-        raw = stream.read()
-    else:
-        return b""
-    environ["wsgi.input"] = io.BytesIO(raw)
-    environ["CONTENT_LENGTH"] = str(len(raw))
-    environ["webob.is_body_seekable"] = True
-    return raw
-
-
-class _NoBody:
-    """Marks a request whose method takes no body (the method gets no ``body`` argument)."""
-
-
-_NO_BODY: Any = _NoBody()

@@ -7,7 +7,7 @@ import decimal
 import json
 import uuid
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 # One status-line builder for successes and faults alike, kept importable from here.
 from apistack.environ import status_line
@@ -21,15 +21,29 @@ class ResponseObject:
     :param obj: the JSON-serialisable body (a dict or list), or None for an empty body.
     :param code: the status; when None, the method's ``@response`` code (or 200) is used.
     :param headers: extra response headers. Header names are case-insensitive.
+    :param serializers: accepted and kept (``serializers``) for the lineage's callers; JSON is
+        the only format.
+
+    ``Resource`` sets ``default_code`` (the method's ``@response`` code) before extensions
+    see the object, so ``code`` is then always the status that will be sent.
     """
 
-    __slots__ = ("_code", "_headers", "obj")
+    __slots__ = ("_code", "_headers", "default_code", "obj", "serializers")
+
+    #: ``code`` while neither an explicit nor a default code is known (a service may set 200).
+    FALLBACK_CODE: ClassVar[int | None] = None
 
     def __init__(
-        self, obj: Any = None, code: int | None = None, headers: Mapping[str, Any] | None = None
+        self,
+        obj: Any = None,
+        code: int | None = None,
+        headers: Mapping[str, Any] | None = None,
+        **serializers: Any,
     ) -> None:
         self.obj = obj
         self._code = code
+        self.default_code: int | None = None
+        self.serializers = serializers
         self._headers: dict[str, str] = {}
         for name, value in (headers or {}).items():
             self[name] = value
@@ -45,8 +59,24 @@ class ResponseObject:
 
     @property
     def code(self) -> int | None:
-        """The explicit status, or None to use the method's default."""
+        """The explicit status, else ``default_code``, else ``FALLBACK_CODE``."""
+        if self._code is not None:
+            return self._code
+        return self.default_code if self.default_code is not None else self.FALLBACK_CODE
+
+    @property
+    def explicit_code(self) -> int | None:
+        """The status the controller gave, or None."""
         return self._code
+
+    @property
+    def _default_code(self) -> int | None:
+        # the lineage's name for ``default_code``
+        return self.default_code
+
+    @_default_code.setter
+    def _default_code(self, code: int | None) -> None:
+        self.default_code = code
 
     @property
     def headers(self) -> dict[str, str]:

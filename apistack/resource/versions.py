@@ -80,14 +80,18 @@ class APIVersionRequest:
         return not self
 
     def _other_key(self, other: object) -> tuple[int, int]:
-        if not isinstance(other, APIVersionRequest):
-            raise TypeError(f"'{other}' should be an instance of '{type(self).__name__}'")
-        return other._key
+        if isinstance(other, APIVersionRequest):
+            return other._key
+        if callable(getattr(other, "get_string", None)):  # another lineage's version class
+            return as_version(other)._key
+        raise TypeError(f"'{other}' should be an instance of '{type(self).__name__}'")
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, APIVersionRequest):
-            return NotImplemented
-        return self._key == other._key
+        if isinstance(other, APIVersionRequest):
+            return self._key == other._key
+        if callable(getattr(other, "get_string", None)):
+            return self._key == as_version(other)._key
+        return NotImplemented
 
     def __hash__(self) -> int:
         return hash(self._key)
@@ -135,8 +139,9 @@ class APIVersionRequest:
         return f"{self.major}.{self.minor}"
 
 
-#: a range bound as callers spell it: a version, an ``"X.Y"`` string, or None for unbounded.
-VersionBound: TypeAlias = "APIVersionRequest | str | None"
+#: a range bound as callers spell it: a version (of any lineage, see ``as_version``), an
+#: ``"X.Y"`` string, or None for unbounded.
+VersionBound: TypeAlias = "APIVersionRequest | str | object | None"
 
 #: "no version": what an unversioned API's requests run at, and an unset bound.
 NULL_VERSION = APIVersionRequest()
@@ -147,9 +152,10 @@ def version_bound(value: VersionBound) -> APIVersionRequest | None:
 
     :raises InvalidAPIVersionString: for a string that is not ``X.Y``.
     """
-    if isinstance(value, APIVersionRequest):
-        return value if value else None
-    return APIVersionRequest(value) if value else None
+    if value is None or isinstance(value, str):
+        return APIVersionRequest(value) if value else None
+    version = as_version(value)
+    return version if version else None
 
 
 def as_version(value: object) -> APIVersionRequest:

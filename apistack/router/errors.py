@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-__all__ = ["ExtensionLoadError", "RouteTableError", "RouterConfigError"]
+__all__ = ["ExtensionLoadError", "RoutePluginError", "RouteTableError", "RouterConfigError"]
 
 
 class RouteTableError(ValueError):
     """A route table that cannot be compiled: the message names the offending route."""
 
 
-class ExtensionLoadError(RuntimeError):
-    """A route-list plugin failed to load and the router is strict."""
+class RoutePluginError(RuntimeError):
+    """A route plugin (a stevedore entry point of route-list entries) failed to load and the
+    router is strict."""
+
+
+#: the name ``RoutePluginError`` had before nova's extension model arrived (deprecated).
+ExtensionLoadError = RoutePluginError
 
 
 class RouterConfigError(ValueError):

@@ -140,6 +140,19 @@ class ProjectMapper:
             )
         self.connect(path, method=method, controller=controller, action=action)
 
+    def drop_redeclared(self, since: int) -> int:
+        """Drop the declarations made from index ``since`` on whose template and method were
+        declared before it: the first declaration serves, as in Routes, which matched the
+        first of two equal routes (a lineage's extension re-declaring a core collection).
+
+        :returns: how many were dropped.
+        """
+        seen = {(d.template, d.entry.method) for d in self.declarations[:since]}
+        kept = [d for d in self.declarations[since:] if (d.template, d.entry.method) not in seen]
+        dropped = len(self.declarations) - since - len(kept)
+        self.declarations[since:] = kept
+        return dropped
+
     def redirect(self, src: str, dst: str) -> None:
         """Answer any request for ``src`` with ``302 Found`` to ``dst`` (no project twin)."""
         self.connect(src, method=None, controller=None, action="", redirect_to=dst)

@@ -1,10 +1,18 @@
-"""Route lists: nova's ``ROUTE_LIST`` shape, controller factories and stevedore plugins.
+"""Route lists: nova's ``ROUTE_LIST`` shape, controller factories and route plugins.
 
 A route list is an ordered sequence of ``(path, {METHOD: [controller_factory, action]})``;
 a string instead of the dict makes ``path`` redirect there. A controller factory is a
 ``Controller`` subclass, the result of ``controller_factory(Main, sub_controllers=...)``, or
 any callable ``f(settings) -> WSGI app``; each is called once, however many routes name it,
 so one ``Resource`` serves all of a controller's routes (nova built one per route).
+
+Built resources are kept in a ``ResourceRegistry``: by factory (so a factory named by several
+lists is still called once) and by collection name (the first literal segment of the first
+path naming it), which is where a ``ControllerExtension`` finds the resource it extends.
+
+A route plugin is a stevedore entry point naming extra route-list entries; these were called
+"extensions" before apistack grew nova Ocata's extension model, and the old names remain as
+deprecated aliases.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import stevedore
 
 from apistack.resource import APISettings, Controller, Resource
-from apistack.router.errors import ExtensionLoadError, RouteTableError
+from apistack.router.errors import RoutePluginError, RouteTableError
 from apistack.router.mapper import ProjectMapper
 
 if TYPE_CHECKING:
@@ -24,11 +32,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ControllerFactory",
+    "ResourceRegistry",
     "RouteList",
     "build_app",
     "controller_factory",
     "declare_route_list",
     "load_extension_routes",
+    "load_route_plugins",
 ]
 
 LOG = logging.getLogger(__name__)
@@ -72,20 +82,54 @@ def build_app(factory: Any, settings: APISettings) -> WSGIApplication:
     return app
 
 
+class ResourceRegistry:
+    """The WSGI apps an API router built: by controller factory, and by collection name."""
+
+    def __init__(self) -> None:
+        self._by_factory: dict[int, tuple[Any, WSGIApplication]] = {}
+        self.by_collection: dict[str, WSGIApplication] = {}
+
+    def app_for(self, factory: Any, settings: APISettings) -> WSGIApplication:
+        """:returns: the app built from ``factory``, building it on first use."""
+        known = self._by_factory.get(id(factory))
+        if known is None:
+            # the factory is kept beside its app so its id cannot be reused meanwhile
+            known = self._by_factory[id(factory)] = (factory, build_app(factory, settings))
+        return known[1]
+
+    def add(self, collection: str, app: WSGIApplication) -> None:
+        """Record ``app`` as the resource of ``collection`` (the first one stays)."""
+        self.by_collection.setdefault(collection, app)
+
+    def get(self, collection: str) -> WSGIApplication | None:
+        """:returns: the resource of ``collection``, or None."""
+        return self.by_collection.get(collection)
+
+    def __contains__(self, collection: object) -> bool:
+        return collection in self.by_collection
+
+
+def collection_of(path: str) -> str:
+    """:returns: the first literal segment of a route path (``/servers/{id}`` -> ``servers``)."""
+    for segment in path.split("/"):
+        if segment and not segment.startswith(("{", ":")):
+            return segment.split(".", 1)[0]
+    return ""
+
+
 def declare_route_list(
     mapper: ProjectMapper,
     route_list: RouteList,
     settings: APISettings,
-    apps: dict[int, tuple[Any, WSGIApplication]] | None = None,
-) -> dict[int, tuple[Any, WSGIApplication]]:
+    registry: ResourceRegistry | None = None,
+) -> ResourceRegistry:
     """Declare every entry of ``route_list`` on ``mapper``.
 
-    :param apps: the factories already built (by ``id``), shared across route lists so a
-        factory named by several lists is still called once.
-    :returns: ``apps``, updated.
+    :param registry: the resources already built, shared across route lists.
+    :returns: ``registry``, updated.
     :raises RouteTableError: on an entry that is not ``(path, dict)`` or ``(path, str)``.
     """
-    apps = {} if apps is None else apps
+    registry = ResourceRegistry() if registry is None else registry
     for entry in route_list:
         path, methods = _entry(entry)
         if isinstance(methods, str):
@@ -93,10 +137,10 @@ def declare_route_list(
             continue
         for method, target in methods.items():
             factory, action = _target(path, method, target)
-            if id(factory) not in apps:
-                apps[id(factory)] = (factory, build_app(factory, settings))
-            mapper.create_route(path, method, apps[id(factory)][1], action)
-    return apps
+            app = registry.app_for(factory, settings)
+            registry.add(collection_of(path), app)
+            mapper.create_route(path, method, app, action)
+    return registry
 
 
 def _entry(entry: Any) -> tuple[str, Any]:
@@ -113,18 +157,18 @@ def _target(path: str, method: str, target: Any) -> tuple[Any, str]:
     return target[0], str(target[1])
 
 
-def load_extension_routes(namespace: str, strict: bool = False) -> list[tuple[str, Any]]:
+def load_route_plugins(namespace: str, strict: bool = False) -> list[tuple[str, Any]]:
     """Collect the route-list entries every plugin in ``namespace`` contributes.
 
     A plugin's entry point names a route list, or a callable returning one. Plugins load in
     name order. A plugin that fails is logged with its name and error and skipped.
 
-    :raises ExtensionLoadError: when ``strict`` and any plugin fails.
+    :raises RoutePluginError: when ``strict`` and any plugin fails.
     """
     failures: list[str] = []
 
     def failed(_manager: Any, entry_point: Any, exc: BaseException) -> None:
-        LOG.error("API extension %r in %s failed to load: %s", entry_point.name, namespace, exc)
+        LOG.error("Route plugin %r in %s failed to load: %s", entry_point.name, namespace, exc)
         failures.append(f"{entry_point.name}: {exc}")
 
     manager = stevedore.ExtensionManager(
@@ -137,7 +181,7 @@ def load_extension_routes(namespace: str, strict: bool = False) -> list[tuple[st
         except Exception as exc:  # a broken plugin must not take the API down
             failed(manager, extension.entry_point, exc)
     if strict and failures:
-        raise ExtensionLoadError(f"API extensions failed to load: {'; '.join(failures)}")
+        raise RoutePluginError(f"route plugins failed to load: {'; '.join(failures)}")
     return entries
 
 
@@ -149,3 +193,7 @@ def _plugin_entries(plugin: Any) -> list[tuple[str, Any]]:
             for method, target in methods.items():
                 _target(path, method, target)
     return entries
+
+
+#: the name ``load_route_plugins`` had before nova's extension model arrived (deprecated).
+load_extension_routes = load_route_plugins

@@ -50,6 +50,8 @@ class Router:
             for route in self.matcher.routes
             if not route.declaration.project_twin
         )
+        #: whether routes are also served under a ``/{project_id}`` prefix (their twins).
+        self.project_prefix = any(route.declaration.project_twin for route in self.matcher.routes)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]

@@ -79,6 +79,14 @@ def _gone(pids: list[int], seconds: float) -> bool:
     return False
 
 
+def _workers(stack: ServedStack, count: int, seconds: float = 10) -> list[int]:
+    # The first worker may answer before the arbiter has forked the next one.
+    deadline = time.monotonic() + seconds
+    while len(workers := stack.worker_pids()) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return workers
+
+
 def _load(port: int, stop: threading.Event) -> None:
     while not stop.is_set():
         with contextlib.suppress(OSError, http.client.HTTPException):
@@ -91,7 +99,7 @@ def test_workers_under_load_die_with_their_master(
 ) -> None:
     stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, workers=2,
                       options=["--worker-class", worker_class])  # fmt: skip
-    workers = stack.worker_pids()
+    workers = _workers(stack, 2)
     assert len(workers) == 2
     assert stack.process is not None
     stop = threading.Event()

@@ -357,3 +357,18 @@ def test_wrapping_decorator_above_api_version_is_rejected() -> None:
             @api_version("2.5")
             def show(self, req, id):
                 return {}
+
+
+def test_an_overload_open_below_is_accepted_and_dispatched(call: Call) -> None:
+    class OpenBelow(Controller):
+        @api_version(None, "2.5")
+        def show(self, req, id):
+            return {"impl": "old"}
+
+        @api_version("2.6")  # type: ignore[no-redef]
+        def show(self, req, id):
+            return {"impl": "new"}
+
+    for version, impl in (("2.1", "old"), ("2.6", "new")):
+        response = call(Resource(OpenBelow(), NOVA), action="show", id="x", headers=v(version))
+        assert response.json == {"impl": impl}

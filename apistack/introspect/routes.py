@@ -1,23 +1,11 @@
-"""The typed description of a built API: its routes, and what each can run.
-
-A router knows, once built, every path, method and controller; each ``Resource`` knows which
-functions serve an action and for which versions (``Resource.operations``); each function
-carries what its decorators declared (``@response`` codes, ``@expected_errors``, schemas).
-``describe_router`` puts that together as ``Route`` and ``Operation`` values, read by
-``apistack routes``, ``list_route_schemas`` and the OpenAPI generator, so none of them reads
-controller internals.
-
-A router here is anything with a ``route_table`` of entries that have ``method``, ``path``,
-``action``, ``app`` and ``redirect_to`` (``apistack.router.Router``'s are ``RouteEntry``).
-"""
+"""Routes and operations: what one router serves, read from its route table and resources."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from apistack.apps.urlmap import URLMap
 from apistack.resource.decorators import (
     BODY_SCHEMAS,
     EXPECTED_ERRORS_ATTR,
@@ -34,17 +22,7 @@ from apistack.router.syntax import Var, parse_template, to_openapi_path
 if TYPE_CHECKING:
     from apistack.resource.validation.schemas import VersionedSchema
 
-__all__ = [
-    "Operation",
-    "Route",
-    "RouteSource",
-    "SchemaRange",
-    "describe_app",
-    "describe_router",
-    "find_routers",
-]
-
-_WRAPPED_ATTRIBUTES = ("application", "app", "_app", "wrapped", "next_app")
+__all__ = ["Operation", "Route", "RouteSource", "SchemaRange", "describe_router"]
 
 
 class _Entry(Protocol):
@@ -220,36 +198,3 @@ def describe_router(router: RouteSource, mount: str = "") -> tuple[Route, ...]:
     :returns: one ``Route`` per table entry.
     """
     return tuple(_route(entry, mount) for entry in router.route_table)
-
-
-def find_routers(app: object, prefix: str = "") -> Iterator[tuple[str, RouteSource]]:
-    """Find the routers inside a loaded paste app: URL-map mounts (their prefix is prepended)
-    and the wrapped app of each filter (``.application``, ``.app``...).
-
-    :returns: ``(mount prefix, router)`` for each router reachable from ``app``.
-    """
-    seen: set[int] = set()
-    pending: list[tuple[str, Any]] = [(prefix, app)]
-    while pending:
-        mount, current = pending.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if hasattr(current, "route_table"):
-            yield mount, current
-        elif isinstance(current, URLMap):
-            pending.extend((mount + m.prefix, m.app) for m in current.mounts)
-        else:
-            pending.extend(
-                (mount, getattr(current, name))
-                for name in _WRAPPED_ATTRIBUTES
-                if callable(getattr(current, name, None))
-            )
-
-
-def describe_app(app: object) -> tuple[Route, ...]:
-    """:returns: the routes of every router inside ``app`` (see :func:`find_routers`), with
-    their mount prefixes."""
-    return tuple(
-        route for mount, router in find_routers(app) for route in describe_router(router, mount)
-    )
