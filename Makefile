@@ -63,11 +63,20 @@ serve: venv
 # (tests/openapi/served.py). `make test` runs a short seeded one. Part of `make fuzz`.
 OPENAPI_EXAMPLES ?= 200
 OPENAPI_SEED ?= 1
-.PHONY: fuzz fuzz-openapi
+.PHONY: fuzz fuzz-openapi fuzz-stack
 fuzz-openapi: venv
 	$(BIN)/python -m tests.openapi.served --examples $(OPENAPI_EXAMPLES) --seed $(OPENAPI_SEED)
 
-fuzz: fuzz-openapi
+# The long Hypothesis run: $(FUZZ_REQUESTS) seeded requests against `apistack serve
+# paste-examples/api-paste.ini --workers 2`; prints counts by status, broken properties and the
+# slowest requests (tests/fuzz/served.py). `make test` runs a short in-process one. Part of
+# `make fuzz`.
+FUZZ_REQUESTS ?= 50000
+FUZZ_SEED ?= 13
+fuzz-stack: venv
+	$(BIN)/python -m tests.fuzz.served --requests $(FUZZ_REQUESTS) --seed $(FUZZ_SEED) --workers 2
+
+fuzz: fuzz-stack fuzz-openapi
 
 bench: venv
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done

@@ -39,9 +39,10 @@ def test_versioned_implementations_are_operations_in_version_order(
     assert operation.handler.endswith("ServersController.create")
     assert operation.success_code() == 202
     assert 400 in operation.error_codes() and 403 in operation.error_codes()
-    assert [str(s.min_version) for s in operation.body] == ["2.1", "2.19"]
-    assert operation.body[1].serves(APIVersionRequest("2.19"))
-    assert not operation.body[1].serves(APIVersionRequest("2.18"))
+    # 2.0: the legacy /v2 schema (the 2.1 one, relaxed), as nova's create_v20
+    assert [str(s.min_version) for s in operation.body] == ["2.0", "2.1", "2.19"]
+    assert operation.body[2].serves(APIVersionRequest("2.19"))
+    assert not operation.body[2].serves(APIVersionRequest("2.18"))
 
 
 def test_action_routes_list_each_action_key(routes: dict[tuple[str, str], Route]) -> None:

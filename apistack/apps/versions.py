@@ -31,6 +31,7 @@ from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
 from apistack.resource.results import serialize_json, status_line
 from apistack.resource.versions import APISettings
+from apistack.url_encoding import url_encoding_fault
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -159,6 +160,9 @@ class Versions:
         return VersionNegotiator(settings)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        bad_url = url_encoding_fault(environ)  # before the path is read as text, below
+        if bad_url is not None:
+            return bad_url(environ, start_response)
         req = Request(environ)
         try:
             code, body, headers = self._answer(req)

@@ -22,7 +22,7 @@ import webob.exc
 from apistack.resource.exceptions import VersionNotFoundForAPIMethod
 from apistack.resource.results import ResponseObject
 
-__all__ = ["PostHook", "is_response", "run_post_hooks", "run_pre_hooks"]
+__all__ = ["PostHook", "run_post_hooks", "run_pre_hooks"]
 
 #: a queued post-processing step: a started generator, or a plain extension function.
 PostHook = Generator[Any, Any, Any] | Callable[..., Any]
@@ -88,8 +88,3 @@ def _versioned_out(hook: PostHook, exc: Exception) -> bool:
         getattr(owner, "version_error", VersionNotFoundForAPIMethod),
     )
     return isinstance(exc, errors)
-
-
-def is_response(result: Any) -> bool:
-    """:returns: whether a method's result is already a response (not a body to render)."""
-    return isinstance(result, (webob.Response, webob.exc.HTTPException))

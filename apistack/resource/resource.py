@@ -17,7 +17,6 @@ table, the negotiator) is built in ``__init__``.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -28,17 +27,21 @@ import webob.exc
 from apistack.environ import ROUTING_ARGS_KEY, VERSION_HEADERS_KEY
 from apistack.errors import error_table
 from apistack.faults import Fault, fault_for_exception
-from apistack.resource.body import NO_BODY, read_body_bytes
+from apistack.resource.body import NO_BODY, parse_json_body, read_body_bytes
 from apistack.resource.controller import (
     UnexpectedAPIError,
-    select_response_code,
 )
 from apistack.resource.exceptions import Invalid, MalformedRequestBody, NotFound
-from apistack.resource.extension_hooks import is_response, run_post_hooks, run_pre_hooks
+from apistack.resource.extension_hooks import run_post_hooks, run_pre_hooks
 from apistack.resource.methods import MethodEntry, ResourceOperation, method_table
 from apistack.resource.negotiation import VersionNegotiator
 from apistack.resource.request import Request
-from apistack.resource.results import ResponseObject, serialize_json, status_line
+from apistack.resource.results import (
+    ResponseObject,
+    normalise_result,
+    serialize_json,
+    status_line,
+)
 from apistack.resource.versions import NULL_VERSION, APISettings, APIVersionRequest
 
 if TYPE_CHECKING:
@@ -162,11 +165,11 @@ class Resource:
             args["body"] = body
         hooks = self._extensions_for(entry, key)
         if not hooks:
-            return self._response_object(method, version, method(req=req, **args))
+            return normalise_result(method, version, method(req=req, **args))
         early, post = run_pre_hooks(hooks, req, args)
         if early:
             return early
-        result = self._response_object(method, version, method(req=req, **args))
+        result = normalise_result(method, version, method(req=req, **args))
         if isinstance(result, ResponseObject):
             return run_post_hooks(post, req, result, args) or result
         return result
@@ -184,10 +187,7 @@ class Resource:
         if not raw:
             return None
         req.get_content_type(self.settings.service_type)
-        try:
-            return json.loads(raw)
-        except (ValueError, RecursionError):
-            raise MalformedRequestBody() from None
+        return parse_json_body(raw)
 
     def _resolve(self, action: str, body: Any) -> tuple[MethodEntry, str]:
         """:returns: the method entry and the key it was found by: the body's action key for
@@ -224,34 +224,6 @@ class Resource:
                 f"doesn't match Context's project_id '{project}'"
             )
 
-    def _response_object(
-        self, method: Callable[..., Any], version: APIVersionRequest, result: Any
-    ) -> Any:
-        """Normalise a method's result: a body (dict, list or None) or a ``ResponseObject``
-        becomes a ``ResponseObject`` whose ``code`` is known; a response is kept as it is; a
-        string is a ``text/plain`` response.
-
-        :raises TypeError: for any other result, or a method with no code for ``version``.
-        """
-        if is_response(result):
-            return result
-        if isinstance(result, (str, bytes)):
-            # the lineage's wsgify sent a bare string as the body (cinder's encryption key id)
-            code = select_response_code(method, version) or 200
-            body = result.encode() if isinstance(result, str) else result
-            return webob.Response(body=body, status=status_line(code), content_type="text/plain")
-        if isinstance(result, ResponseObject):
-            resp_obj = result
-        elif result is None or isinstance(result, (dict, list)):
-            resp_obj = ResponseObject(result)
-        else:
-            raise TypeError(f"{self._name(method)} returned a {type(result).__name__}")
-        if resp_obj.explicit_code is None:
-            resp_obj.default_code = select_response_code(method, version)
-            if resp_obj.default_code is None:
-                raise TypeError(f"{self._name(method)} has no response code for {version}")
-        return resp_obj
-
     def _write(
         self, req: Request, response: Any, start_response: StartResponse
     ) -> Iterable[bytes]:
@@ -271,10 +243,6 @@ class Resource:
         ]
         start_response(status_line(response.code or 200), headers)
         return [body]
-
-    @staticmethod
-    def _name(method: Callable[..., Any]) -> str:
-        return getattr(method, "__qualname__", repr(method))
 
     def _fault(self, exc: Exception, req: Request) -> webob.Response:
         environ = req.environ

@@ -1,4 +1,4 @@
-"""``ResponseObject`` and the serialisation of a controller result to a WSGI response."""
+"""``ResponseObject``, normalising a controller's result into one, and serialising it."""
 
 from __future__ import annotations
 
@@ -6,13 +6,25 @@ import datetime
 import decimal
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
+
+import webob
+import webob.exc
 
 # One status-line builder for successes and faults alike, kept importable from here.
 from apistack.environ import status_line
+from apistack.resource.decorators import select_response_code
+from apistack.resource.versions import APIVersionRequest
 
-__all__ = ["ResponseObject", "json_default", "serialize_json", "status_line"]
+__all__ = [
+    "ResponseObject",
+    "is_response",
+    "json_default",
+    "normalise_result",
+    "serialize_json",
+    "status_line",
+]
 
 
 class ResponseObject:
@@ -115,3 +127,41 @@ _encoder = json.JSONEncoder(default=json_default, ensure_ascii=True, check_circu
 def serialize_json(obj: Any) -> bytes:
     """:returns: ``obj`` as JSON bytes."""
     return _encoder.encode(obj).encode("ascii")
+
+
+def is_response(result: Any) -> bool:
+    """:returns: whether a method's result is already a response (not a body to render)."""
+    return isinstance(result, (webob.Response, webob.exc.HTTPException))
+
+
+def _name(method: Callable[..., Any]) -> str:
+    return getattr(method, "__qualname__", repr(method))
+
+
+def normalise_result(method: Callable[..., Any], version: APIVersionRequest, result: Any) -> Any:
+    """Normalise what a controller method returned, before extensions see it and it is sent.
+
+    A body (dict, list or None) or a ``ResponseObject`` becomes a ``ResponseObject`` whose
+    ``code`` is known (its own, else the method's ``@response`` code for ``version``); a
+    response or fault is kept as it is; a string is a ``text/plain`` response (the lineage's
+    ``wsgify`` sent a bare string as the body: cinder's encryption key id).
+
+    :raises TypeError: for any other result, or a method with no code for ``version``.
+    """
+    if is_response(result):
+        return result
+    if isinstance(result, (str, bytes)):
+        code = select_response_code(method, version) or 200
+        body = result.encode() if isinstance(result, str) else result
+        return webob.Response(body=body, status=status_line(code), content_type="text/plain")
+    if isinstance(result, ResponseObject):
+        resp_obj = result
+    elif result is None or isinstance(result, (dict, list)):
+        resp_obj = ResponseObject(result)
+    else:
+        raise TypeError(f"{_name(method)} returned a {type(result).__name__}")
+    if resp_obj.explicit_code is None:
+        resp_obj.default_code = select_response_code(method, version)
+        if resp_obj.default_code is None:
+            raise TypeError(f"{_name(method)} has no response code for {version}")
+    return resp_obj

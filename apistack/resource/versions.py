@@ -32,6 +32,8 @@ __all__ = [
 ]
 
 _VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
+# More digits than any API's version has, and far fewer than int()'s 4,300-digit limit.
+_MAX_DIGITS = 9
 
 DEFAULT_SUPPORT_TEXT = "Please contact the administrator"
 
@@ -41,8 +43,9 @@ class InvalidAPIVersionString(ValueError):
 
     def __init__(self, version: str) -> None:
         self.version = version
+        shown = version if len(version) <= 40 else version[:40] + "..."
         super().__init__(
-            f"API Version String {version} is of invalid format. "
+            f"API Version String {shown} is of invalid format. "
             "Must be of format MajorNum.MinorNum."
         )
 
@@ -51,7 +54,8 @@ class APIVersionRequest:
     """One microversion, ordered by ``(major, minor)``.
 
     :param version_string: ``"X.Y"``, or None for the null version.
-    :raises InvalidAPIVersionString: when the string is not ``X.Y`` with no leading zeros.
+    :raises InvalidAPIVersionString: when the string is not ``X.Y`` with no leading zeros, or
+        either number has more than nine digits.
     """
 
     __slots__ = ("_key", "major", "minor")
@@ -61,7 +65,7 @@ class APIVersionRequest:
             self.major, self.minor = 0, 0
         else:
             match = _VERSION_RE.match(version_string)
-            if match is None:
+            if match is None or max(len(part) for part in match.groups()) > _MAX_DIGITS:
                 raise InvalidAPIVersionString(version_string)
             self.major, self.minor = int(match.group(1)), int(match.group(2))
         self._key = (self.major, self.minor)

@@ -92,11 +92,11 @@ class ProjectMapper:
 
     def connect(
         self,
-        path: str,
-        *,
-        method: str | None,
-        controller: WSGIApplication | None,
-        action: str,
+        *names_and_path: str,
+        method: str | None = None,
+        controller: WSGIApplication | None = None,
+        action: str = "",
+        conditions: Mapping[str, Any] | None = None,
         requirements: Mapping[str, str] | None = None,
         project_twin: bool = False,
         redirect_to: str | None = None,
@@ -104,16 +104,42 @@ class ProjectMapper:
     ) -> None:
         """Declare one route (no project twin is added).
 
-        :param path: the template, in Routes syntax.
-        :param method: the HTTP method, or None for any method.
+        Also takes Routes' own call, as the lineage's routers and ``custom_routes_fn``\\ s make
+        it: ``connect("name", "/path", controller=app, action="x",
+        conditions={"method": ["PUT"]})`` (one route per listed method).
+
+        :param names_and_path: the template, in Routes syntax, optionally after a route name
+            (which is not used).
+        :param method: the HTTP method; any method when neither it nor ``conditions`` says.
         :param controller: the WSGI app the route dispatches to.
         :param action: the controller method name.
+        :param conditions: Routes' conditions; only ``method`` is read.
         :param requirements: regexes for variables, as Routes' ``requirements``.
         :param project_twin: the route is the project-prefixed copy of another.
         :param redirect_to: makes this a redirect to that target.
         :param defaults: extra values put in the match dict, as Routes' keyword defaults.
-        :raises RouteTableError: on an unknown HTTP method.
+        :raises RouteTableError: on an unknown HTTP method or a call without a path.
         """
+        if len(names_and_path) not in (1, 2):
+            raise RouteTableError(f"connect{names_and_path!r}: expected [name,] path")
+        path = names_and_path[-1]
+        methods = [method] if method is not None else list((conditions or {}).get("method") or ())
+        for verb in methods or [None]:
+            self._declare(
+                path, verb, controller, action, requirements, project_twin, redirect_to, defaults
+            )
+
+    def _declare(
+        self,
+        path: str,
+        method: str | None,
+        controller: WSGIApplication | None,
+        action: str,
+        requirements: Mapping[str, str] | None,
+        project_twin: bool,
+        redirect_to: str | None,
+        defaults: Mapping[str, Any],
+    ) -> None:
         shown = path[len(self.project_token) :] if project_twin else path
         verb = ANY_METHOD if method is None else method.upper()
         if verb != ANY_METHOD and verb not in HTTP_METHODS:

@@ -11,7 +11,9 @@ walks it. The router then:
   fault and an ``Allow`` header, a redirect entry with ``302 Found`` and ``Location:
   SCRIPT_NAME + target``;
 - answers HEAD wherever a GET route exists, as GET without a body;
-- never lets ``_method`` (query or form) change the method used for matching.
+- never lets ``_method`` (query or form) change the method used for matching;
+- answers a URL whose path or query string is not UTF-8 with a 400 fault before matching
+  (``apistack.url_encoding``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from apistack.environ import ROUTING_ARGS_KEY, drain_and_close
 from apistack.faults import fault_response
 from apistack.router.mapper import Declaration, ProjectMapper, RouteEntry
 from apistack.router.matcher import RouteMatcher
+from apistack.url_encoding import url_encoding_fault
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -54,6 +57,9 @@ class Router:
         self.project_prefix = any(route.declaration.project_twin for route in self.matcher.routes)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        bad_url = url_encoding_fault(environ)
+        if bad_url is not None:
+            return bad_url(environ, start_response)
         method = environ["REQUEST_METHOD"]
         found = self.matcher.match(environ.get("PATH_INFO", ""), method)
         if found is None:

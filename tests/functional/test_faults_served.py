@@ -22,6 +22,7 @@ from tests.functional.wire import (
     call,
     create_server,
 )
+from tests.fuzz.probes import cut_chunked_body
 
 pytestmark = pytest.mark.served
 
@@ -229,3 +230,12 @@ def test_request_ids_are_unique_and_a_clients_id_is_not_echoed(
     assert len(set(ids)) == 3
     assert mine not in ids
     assert all(REQUEST_ID.match(request_id) for request_id in ids)
+
+
+def test_chunked_body_cut_short_is_400(compute_stack: ServedStack) -> None:
+    # The client announces a 64-byte chunk, sends 11 bytes, then closes its sending side:
+    # gunicorn's NoMoreData reaches the body reader, which answers a 400 fault (issue 13).
+    _request, (status, headers, body), _took = cut_chunked_body(compute_stack.port)
+    assert status == 400, body
+    assert b"ended before it was complete" in body
+    assert headers["x-openstack-request-id"].startswith("req-")

@@ -75,7 +75,9 @@ def test_the_whole_range_marks_versioned_bodies_and_actions(app: Any) -> None:
     assert document["info"]["x-openstack"] == {"min-ver": "2.1", "max-ver": HIGHEST_MAX_VERSION}
     create = document["paths"]["/servers"]["post"]["requestBody"]["content"]
     ranges = [member["x-openstack"] for member in create["application/json"]["schema"]["anyOf"]]
-    assert ranges == [{"min-ver": "2.1", "max-ver": "2.18"}, {"min-ver": "2.19"}]
+    # 2.0: the legacy /v2 body (the 2.1 schema, unknown keys dropped), as nova's create_v20
+    legacy = {"min-ver": "2.0", "max-ver": "2.0"}
+    assert ranges == [legacy, {"min-ver": "2.1", "max-ver": "2.18"}, {"min-ver": "2.19"}]
     action = document["paths"]["/servers/{id}/action"]["post"]
     members = action["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
     names = {member["x-openstack"]["action-name"] for member in members}

@@ -248,3 +248,54 @@ def test_lineage_rule_lets_the_newest_overlapping_range_win() -> None:
     for version, expected in (("3.2", "3.1"), ("3.4", "3.4"), ("3.9", "3.4")):
         req.api_version_request = APIVersionRequest(version)  # type: ignore[attr-defined]
         assert Lineage().index(req) == expected
+
+
+class ServiceError(Exception):
+    """A service's own exception family (cinder's CinderException, say)."""
+
+    code = 400
+
+
+class ServiceVersionError(ServiceError):
+    pass
+
+
+class Service(Controller):
+    version_error = ServiceVersionError
+
+    def index(self, req: Any) -> str:
+        return "plain text"
+
+    def show(self, req: Any, id: str) -> dict[str, Any]:
+        raise ServiceError(f"volume {id} is busy")
+
+    @Controller.api_version("3.5")
+    def detail(self, req: Any) -> dict[str, Any]:
+        return {}
+
+
+class ServiceResource(VolumeResource):
+    client_errors = {ServiceVersionError: 404, ServiceError: None}
+
+
+def test_service_errors_strings_and_version_errors(call: Call) -> None:
+    resource = ServiceResource(Service())
+    text = call(resource, "GET", "index")
+    assert (text.status_int, text.content_type, text.text) == (200, "text/plain", "plain text")
+    assert fault(call(resource, "GET", "show", id="v1")) == (
+        "badRequest",
+        400,
+        "volume v1 is busy",
+    )
+    assert call(resource, "GET", "detail").status_int == 404  # the service's error, mapped
+    req = webob.Request.blank("/")
+    req.api_version_request = APIVersionRequest("3.1")  # type: ignore[attr-defined]
+    with pytest.raises(ServiceVersionError):
+        Service().detail(req)
+
+
+def test_a_method_patched_after_the_resource_was_built_is_called(call: Call) -> None:
+    controller = Volumes()
+    resource = Resource(controller, NOVA)
+    controller.show = lambda req, id: {"patched": id}  # type: ignore[method-assign]
+    assert call(resource, "GET", "show", id="3").json == {"patched": "3"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from apistack.resource import APISettings, Controller, Resource
+from apistack.resource import APISettings, APIVersionRequest, Controller, Resource
 from apistack.resource.negotiation import VERSION_KEY
+from apistack.resource.versions import InvalidAPIVersionString
 
 from .conftest import NOVA, Call, fault
 
@@ -130,3 +131,11 @@ def test_unversioned_api_sends_no_version_headers(call: Call) -> None:
     response = call(Resource(Plain()), headers={STANDARD: "compute 9.9"})
     assert response.json == {"null": True}
     assert version_headers(response) == (None, None, [])
+
+
+@pytest.mark.parametrize("digits", [10, 4301, 5000])
+def test_versions_of_many_digits_are_invalid_not_errors(digits: int) -> None:
+    with pytest.raises(InvalidAPIVersionString) as raised:
+        APIVersionRequest("2." + "1" * digits)
+    assert len(str(raised.value)) < 200
+    assert APIVersionRequest("2.999999999").minor == 999_999_999

@@ -111,3 +111,31 @@ def test_old_route_plugin_key_warns(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         APIRouter(route_plugin_namespace="apistack.tests.nothing_here")
+
+
+def test_custom_routes_fn_may_use_routes_own_connect() -> None:
+    from apistack.resource.extensions import ExtensionDescriptor, ResourceExtension
+
+    def custom(mapper: Any, resource: Any) -> None:
+        for prefix in ("/{project_id}", ""):
+            mapper.connect(
+                "volume-list",
+                f"{prefix}/volume-list",
+                controller=resource,
+                action="index",
+                conditions={"method": ["GET", "HEAD"]},
+            )
+
+    class Custom(ExtensionDescriptor):
+        name, alias, updated = "Custom", "custom", "2026-01-01T00:00:00Z"
+
+        def get_resources(self) -> list[ResourceExtension]:
+            controller = sample_extensions.VolumesController()
+            return [ResourceExtension("vols", controller, custom_routes_fn=custom)]
+
+    manager = ExtensionManager()
+    Custom(manager)
+    router = APIRouter(extension_manager=manager)
+    assert get(router, "/volume-list").json == {"volumes": [{"id": "v1"}]}
+    assert get(router, "/0af/volume-list").status_int == 200
+    assert get(router, "/volume-list", "POST").status_int == 405

@@ -15,6 +15,7 @@ from apistack.environ import DEFAULT_CONTEXT_KEY
 from apistack.examples.compute.flavors import FlavorExtraSpecsController, FlavorsController
 from apistack.examples.compute.servers import ServersController
 from apistack.examples.compute.versions import VersionsController
+from apistack.examples.compute.views import MAX_LIMIT
 from apistack.resource import APISettings, APIVersionRequest
 from apistack.router import APIRouter, RouterConfigError
 
@@ -34,6 +35,7 @@ DEFAULT_MAX_VERSION = "2.19"
 #: the highest maximum the example supports: from 2.26 clients expect ``tags`` on servers.
 HIGHEST_MAX_VERSION = "2.25"
 LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
+_HIGHEST_MAX_LIMIT = 100_000
 
 RouteList = tuple[tuple[str, Any], ...]
 
@@ -56,12 +58,14 @@ def compute_settings(
     )
 
 
-def make_routes(state_dir: str | None = None) -> RouteList:
+def make_routes(state_dir: str | None = None, max_limit: int = MAX_LIMIT) -> RouteList:
     """:returns: the route list, with servers stored under ``state_dir`` (see
-    ``apistack.examples.compute.store.resolve_state_dir``)."""
+    ``apistack.examples.compute.store.resolve_state_dir``) and server pages of at most
+    ``max_limit`` servers."""
     servers: type[ServersController] = ServersController
-    if state_dir is not None:
-        servers = type("ServersController", (ServersController,), {"state_dir": state_dir})
+    if state_dir is not None or max_limit != MAX_LIMIT:
+        bound = {"state_dir": state_dir, "max_limit": max_limit}
+        servers = type("ServersController", (ServersController,), bound)
     return (
         ("", "/"),
         ("/", {"GET": [VersionsController, "show"]}),
@@ -92,10 +96,11 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
     own options.
 
     Keys: ``state_dir`` (where the SQLite file lives; the global ``state_dir`` when the
-    section has none), ``max_version`` (2.1 to 2.25) and ``context_key``; any other key is an
-    error naming it.
+    section has none), ``max_version`` (2.1 to 2.25), ``max_limit`` (the most servers a list
+    page holds, nova's ``[api] max_limit``; default 1000) and ``context_key``; any other key
+    is an error naming it.
     """
-    known = {"state_dir", "max_version", "context_key"}
+    known = {"state_dir", "max_version", "max_limit", "context_key"}
     unknown = sorted(set(local_conf) - known)
     if unknown:
         raise RouterConfigError(
@@ -112,4 +117,16 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
     # PasteDeploy drops a section's key that is also a [DEFAULT] key (api-paste.ini has
     # ``state_dir = %(state_dir)s``), so the global is where a --global state_dir arrives.
     state_dir = local_conf.get("state_dir") or global_conf.get("state_dir") or None
-    return APIRouter(make_routes(state_dir), settings=settings)
+    return APIRouter(make_routes(state_dir, _max_limit(local_conf)), settings=settings)
+
+
+def _max_limit(local_conf: dict[str, str]) -> int:
+    raw = local_conf.get("max_limit", str(MAX_LIMIT)).strip()
+    if (
+        not (raw.isascii() and raw.isdigit() and len(raw) < 7)
+        or not 0 < int(raw) <= _HIGHEST_MAX_LIMIT
+    ):
+        raise RouterConfigError(
+            f"max_limit: {raw!r} is not a whole number from 1 to {_HIGHEST_MAX_LIMIT}"
+        )
+    return int(raw)

@@ -1,15 +1,9 @@
-"""``ServersController``: list, detail, show, create, update, delete, and the server actions.
-
-Listing honours ``limit``/``marker`` (an unknown marker is a 400), ``name`` (a regular
-expression, as nova), ``status``, ``locked`` (from 2.9) and, for admins only,
-``all_tenants`` with ``project_id``/``tenant_id``; a non-admin asking for ``all_tenants`` gets
-a 403. Other query parameters are ignored.
-"""
+"""``ServersController``: show, create, update, delete; lists (``server_lists``) and the
+server actions (``server_actions``) come from its bases."""
 
 from __future__ import annotations
 
 import random
-import re
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -17,39 +11,21 @@ from typing import Any
 
 from apistack.examples.compute import schemas
 from apistack.examples.compute.flavors import find_flavor
-from apistack.examples.compute.server_actions import ServerActionsController
 from apistack.examples.compute.server_base import identity, utc_now
+from apistack.examples.compute.server_lists import ServerListsController
 from apistack.examples.compute.store import ServerRecord
-from apistack.examples.compute.views import (
-    DESCRIPTION_VERSION,
-    LOCKED_VERSION,
-    collection_links,
-    links,
-    paginate,
-    server_detail,
-    server_summary,
-)
-from apistack.resource import Fault, Forbidden, Request, expected_errors, response, validation
+from apistack.examples.compute.views import DESCRIPTION_VERSION, links, server_detail
+from apistack.resource import Fault, Request, expected_errors, response, validation
 
 __all__ = ["ServersController"]
 
 #: the most servers one create request may make (a stand-in for nova's quota).
 MAX_SERVERS_PER_REQUEST = 50
-_TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
-_FALSE = frozenset({"0", "f", "false", "off", "n", "no"})
+_COUNT_DIGITS = 9
 _BAD_BOOT = (
     "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device "
     "mapping combination is not valid."
 )
-
-
-def _flag(name: str, raw: str) -> bool:
-    text = raw.strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise Fault(400, f"Invalid value '{raw}' for {name}: it must be a boolean")
 
 
 def _last_segment(ref: Any) -> str:
@@ -77,76 +53,31 @@ def _boot_image(server: dict[str, Any]) -> str:
     raise Fault(400, _BAD_BOOT)
 
 
+def _count(value: Any) -> int:
+    """A validated count (a positive integer or digit string), capped where no quota reaches:
+    ``int()`` refuses strings of more than 4,300 digits."""
+    text = str(value)
+    return int(text) if len(text) <= _COUNT_DIGITS else 10**_COUNT_DIGITS
+
+
 def _counts(server: dict[str, Any]) -> int:
-    min_count = int(server.get("min_count", 1))
-    max_count = int(server.get("max_count", min_count))
+    min_count = _count(server.get("min_count", 1))
+    max_count = _count(server.get("max_count", min_count))
     if min_count > max_count:
         raise Fault(400, "min_count must be <= max_count")
     if max_count > MAX_SERVERS_PER_REQUEST:
+        requested = max_count if max_count < 10**_COUNT_DIGITS else f"over {max_count - 1}"
         raise Fault(
             403,
-            f"Quota exceeded for instances: Requested {max_count}, but the limit is "
+            f"Quota exceeded for instances: Requested {requested}, but the limit is "
             f"{MAX_SERVERS_PER_REQUEST}",
         )
     return max_count
 
 
-class ServersController(ServerActionsController):
-    """``/servers`` and ``/servers/{id}`` (actions come from ``ServerActionsController``)."""
-
-    def _listed(self, req: Request, policy: str) -> list[ServerRecord]:
-        who, params = identity(req), req.GET
-        all_tenants = "all_tenants" in params and (
-            not params["all_tenants"] or _flag("all_tenants", params["all_tenants"])
-        )
-        if all_tenants and not who.is_admin:
-            raise Forbidden(
-                f"Policy doesn't allow os_compute_api:servers:{policy}:get_all_tenants "
-                "to be performed."
-            )
-        scope: str | None = who.project_id
-        if all_tenants:
-            scope = params.get("project_id") or params.get("tenant_id") or None
-        records = self.store.list(scope)
-        name = params.get("name")
-        if name:
-            try:
-                pattern = re.compile(name)
-            except re.error:
-                pattern = re.compile(re.escape(name))
-            records = [r for r in records if pattern.search(r.name)]
-        status = params.get("status")
-        if status:
-            records = [r for r in records if r.status == status.upper()]
-        if "locked" in params and req.api_version_request >= LOCKED_VERSION:
-            locked = _flag("locked", params["locked"])
-            records = [r for r in records if r.locked == locked]
-        return records
-
-    def _page(self, req: Request, policy: str, detailed: bool) -> dict[str, Any]:
-        page, limit = paginate(req, self._listed(req, policy), key=lambda r: r.id)
-        items = [
-            server_detail(req, r) if detailed else server_summary(req, r)
-            for r in (self.settled(page) if detailed else page)
-        ]
-        result: dict[str, Any] = {"servers": items}
-        collection = "servers/detail" if detailed else "servers"
-        next_links = collection_links(req, collection, items, limit)
-        if next_links:
-            result["servers_links"] = next_links
-        return result
-
-    @expected_errors((400, 403))
-    @validation.query_schema(schemas.servers_query)
-    def index(self, req: Request) -> dict[str, Any]:
-        """List servers: id, name and links."""
-        return self._page(req, "index", detailed=False)
-
-    @expected_errors((400, 403))
-    @validation.query_schema(schemas.servers_query)
-    def detail(self, req: Request) -> dict[str, Any]:
-        """List servers with all their fields."""
-        return self._page(req, "detail", detailed=True)
+class ServersController(ServerListsController):
+    """``/servers`` and ``/servers/{id}`` (lists come from ``ServerListsController``, actions
+    from ``ServerActionsController``)."""
 
     @expected_errors(404)
     def show(self, req: Request, id: str) -> dict[str, Any]:
@@ -155,6 +86,7 @@ class ServersController(ServerActionsController):
 
     @response(202)
     @expected_errors((400, 403))
+    @validation.schema(schemas.create, "2.0", "2.0")  # legacy /v2: relaxed, as nova's create_v20
     @validation.schema(schemas.create, "2.1", "2.18")
     @validation.schema(schemas.create_v219, "2.19")
     def create(self, req: Request, body: dict[str, Any]) -> dict[str, Any]:
@@ -209,6 +141,7 @@ class ServersController(ServerActionsController):
         )
 
     @expected_errors((400, 404))
+    @validation.schema(schemas.update, "2.0", "2.0")  # legacy /v2: relaxed, as nova's update_v20
     @validation.schema(schemas.update, "2.1", "2.18")
     @validation.schema(schemas.update_v219, "2.19")
     def update(self, req: Request, id: str, body: dict[str, Any]) -> dict[str, Any]:

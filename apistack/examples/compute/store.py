@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_STATE_DIR",
     "STATE_DIR_ENV",
     "SQLiteServerStore",
+    "ScanFilter",
     "ServerRecord",
     "ServerStore",
     "resolve_state_dir",
@@ -41,6 +42,8 @@ STATE_DIR_ENV = "APISTACK_STATE_DIR"
 DEFAULT_STATE_DIR = ".state"
 _BUSY_TIMEOUT_MS = 10_000
 _INHERITED: list[sqlite3.Connection] = []
+# Above every seq SQLite can hand out (an INTEGER PRIMARY KEY is a signed 64-bit integer).
+_AFTER_LAST = 2**63 - 1
 
 
 @dataclass
@@ -98,6 +101,24 @@ CREATE INDEX IF NOT EXISTS servers_project ON servers (project_id, seq);
 """
 
 
+@dataclass(frozen=True)
+class ScanFilter:
+    """What ``ServerStore.scan`` keeps: a server whose name ``name`` accepts, whose status
+    is ``status`` and whose lock is ``locked`` (None: any)."""
+
+    name: Callable[[str], bool] | None = None
+    status: str | None = None
+    locked: bool | None = None
+
+    def passes(self, row: Mapping[str, Any]) -> bool:
+        """:returns: whether a stored row passes (checked before a record is built)."""
+        if self.status is not None and row["status"] != self.status:
+            return False
+        if self.locked is not None and bool(int(row["locked"] or 0)) != self.locked:
+            return False
+        return self.name is None or self.name(row["name"])
+
+
 class ServerStore(Protocol):
     """What the servers controller needs from storage."""
 
@@ -111,6 +132,18 @@ class ServerStore(Protocol):
 
     def list(self, project_id: str | None) -> list[ServerRecord]:
         """:returns: the project's servers (all when None), newest first."""
+        ...
+
+    def scan(
+        self,
+        project_id: str | None,
+        before_seq: int | None = None,
+        batch: int = 64,
+        where: ScanFilter | None = None,
+    ) -> Iterator[ServerRecord]:
+        """:returns: the project's servers (all when None) older than ``before_seq`` that
+        pass ``where``, newest first, read ``batch`` at a time, so stopping early costs only
+        what was read."""
         ...
 
     def update(
@@ -258,6 +291,28 @@ class SQLiteServerStore:
         else:
             rows = conn.execute(_LIST_PROJECT, (project_id,))
         return [_from_row(row) for row in rows.fetchall()]
+
+    def scan(
+        self,
+        project_id: str | None,
+        before_seq: int | None = None,
+        batch: int = 64,
+        where: ScanFilter | None = None,
+    ) -> Iterator[ServerRecord]:
+        """See ``ServerStore.scan``: indexed range queries on ``(project_id, seq)``, each
+        starting below the last row read (no cursor stays open between batches); ``where``
+        is checked on the row, before a record is built."""
+        conn = self._connection()
+        scope = "seq < :before" + ("" if project_id is None else " AND project_id = :project")
+        query = f"{_SELECT} WHERE {scope} ORDER BY seq DESC LIMIT :batch"
+        before = before_seq if before_seq is not None else _AFTER_LAST
+        while True:
+            params = {"before": before, "project": project_id, "batch": batch}
+            rows = conn.execute(query, params).fetchall()
+            yield from (_from_row(row) for row in rows if where is None or where.passes(row))
+            if len(rows) < batch:
+                return
+            before = int(rows[-1]["seq"])
 
     def update(
         self,

@@ -20,8 +20,10 @@ from apistack.resource import APIVersionRequest, Fault, Request
 __all__ = [
     "DESCRIPTION_VERSION",
     "LOCKED_VERSION",
+    "MAX_LIMIT",
     "collection_links",
     "links",
+    "page_limit",
     "paginate",
     "server_detail",
     "server_summary",
@@ -31,6 +33,7 @@ __all__ = [
 LOCKED_VERSION = APIVersionRequest("2.9")
 #: ``description`` appears in server views and create/update accept it from this version.
 DESCRIPTION_VERSION = APIVersionRequest("2.19")
+#: nova's ``[api] max_limit`` default: the most items one page of a list may hold.
 MAX_LIMIT = 1000
 _VERSION_SEGMENT = re.compile(r"/v\d+(\.\d+)?/?$")
 _LINK_BASES_KEY = "apistack.examples.compute.link_bases"
@@ -73,28 +76,32 @@ def bookmark(req: Request, collection: str, item_id: str) -> dict[str, Any]:
     return {"id": item_id, "links": [{"rel": "bookmark", "href": href}]}
 
 
-def _limit(req: Request) -> int | None:
+def page_limit(req: Request, max_limit: int = MAX_LIMIT) -> int:
+    """:returns: the page size in force: the client's ``limit`` capped at ``max_limit``, or
+    ``max_limit`` when it gave none (nova's ``[api] max_limit``).
+
+    :raises Fault: 400 when ``limit`` is not a non-negative integer.
+    """
     raw = req.GET.get("limit")
     if raw is None:
-        return None
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise Fault(400, "limit param must be an integer") from None
-    if limit < 0:
-        raise Fault(400, "limit param must be positive")
-    return min(limit, MAX_LIMIT)
+        return max_limit
+    text = raw.strip()
+    if not text.isdigit() or not text.isascii():
+        negative = text[:1] == "-"
+        raise Fault(400, f"limit param must be {'positive' if negative else 'an integer'}")
+    # Past 18 digits the number is beyond any cap, and int() of thousands of digits is refused.
+    return max_limit if len(text) > 18 else min(int(text), max_limit)
 
 
 def paginate(
-    req: Request, items: Sequence[T], key: Callable[[T], str]
-) -> tuple[list[T], int | None]:
-    """Apply the request's ``marker`` (exclusive) and ``limit`` to ``items``.
+    req: Request, items: Sequence[T], key: Callable[[T], str], max_limit: int = MAX_LIMIT
+) -> tuple[list[T], int]:
+    """Apply the request's ``marker`` (exclusive) and ``limit`` to ``items`` (a short list).
 
-    :returns: the page and the limit in force (None when the client gave none).
+    :returns: the page and the page size in force (see ``page_limit``).
     :raises Fault: 400 for a bad limit or a marker that is not among ``items``.
     """
-    limit = _limit(req)
+    limit = page_limit(req, max_limit)
     marker = req.GET.get("marker")
     start = 0
     if marker is not None:
@@ -102,15 +109,14 @@ def paginate(
         if not positions:
             raise Fault(400, f"marker [{marker}] not found")
         start = positions[0] + 1
-    page = list(items[start:])
-    return (page[:limit] if limit is not None else page), limit
+    return list(items[start : start + limit]), limit
 
 
 def collection_links(
-    req: Request, collection: str, page: Sequence[dict[str, Any]], limit: int | None
+    req: Request, collection: str, page: Sequence[dict[str, Any]], limit: int
 ) -> list[dict[str, str]]:
     """:returns: the ``rel=next`` link when the page is full (nova's ``*_links``), else []."""
-    if limit is None or not page or len(page) < limit:
+    if not page or len(page) < limit:
         return []
     params = [(k, v) for k, v in req.GET.items() if k != "marker"]
     params.append(("marker", str(page[-1]["id"])))

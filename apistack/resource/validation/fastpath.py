@@ -21,7 +21,7 @@ from typing import Any
 
 from apistack.resource.validation.formats import FORMAT_CHECKER
 
-__all__ = ["Predicate", "compile_predicate"]
+__all__ = ["Predicate", "compile_predicate", "numeric_value"]
 
 Predicate = Callable[[Any], bool]
 Fallback = Callable[[Mapping[str, Any]], Predicate]
@@ -73,14 +73,22 @@ def _enum_key(value: Any) -> tuple[str, Any] | None:
     return None
 
 
-def _number(value: Any) -> int | float | None:
+def numeric_value(value: Any) -> int | float | None:
+    """:returns: the number ``minimum``/``maximum`` compare: a number (or bool) as it is, a
+    numeric string parsed (``int`` first, exact; then ``float``, which gives ``inf`` for
+    ``"1e400"`` or thousands of digits rather than failing), else None (not checked)."""
+    if isinstance(value, (int, float)):
+        return value  # never int(): int(inf) raises, int(1.5) would change the comparison
+    if not isinstance(value, str):
+        return None
     try:
         return int(value)
-    except (ValueError, TypeError):
-        try:
-            return float(value)
-        except (ValueError, TypeError):
-            return None
+    except ValueError:  # also past int()'s 4,300-digit limit
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 def _compile(schema: Any, fallback: Fallback) -> Predicate:
@@ -192,7 +200,7 @@ def _bounds(schema: Mapping[str, Any], fallback: Fallback) -> Predicate:
     low, high = schema.get("minimum"), schema.get("maximum")
 
     def check(x: Any) -> bool:
-        number = _number(x)
+        number = numeric_value(x)
         if number is None:
             return True
         return (low is None or number >= low) and (high is None or number <= high)

@@ -24,22 +24,12 @@ import jsonschema.exceptions
 import jsonschema.validators
 
 from apistack.resource.exceptions import ValidationError
-from apistack.resource.validation.fastpath import Predicate, compile_predicate
+from apistack.resource.validation.fastpath import Predicate, compile_predicate, numeric_value
 from apistack.resource.validation.formats import FORMAT_CHECKER, InvalidName
 
 __all__ = ["SchemaValidator", "soft_additional_properties", "validator_for"]
 
 _BASE = jsonschema.Draft202012Validator
-
-
-def _number_from_str(instance: Any) -> int | float | None:
-    try:
-        return int(instance)
-    except (ValueError, TypeError):
-        try:
-            return float(instance)
-        except (ValueError, TypeError):
-            return None
 
 
 def _accepting_numeric_strings(keyword: str) -> Any:
@@ -49,7 +39,7 @@ def _accepting_numeric_strings(keyword: str) -> Any:
     def validate(
         validator: Any, bound: Any, instance: Any, schema: Mapping[str, Any]
     ) -> Iterator[jsonschema.ValidationError]:
-        number = _number_from_str(instance)
+        number = numeric_value(instance)
         if number is not None:
             yield from check(validator, bound, number, schema)
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from apistack.examples.compute import ServersController, compute_settings
+from apistack.resource import Resource
 from tests.examples.compute.conftest import ComputeAPI
 
 IMG = "70a599e0-31e7-49b7-b260-868f441e862b"
@@ -249,3 +251,52 @@ def test_in_api_version_document(api: ComputeAPI) -> None:
     assert (doc["id"], doc["version"], doc["min_version"]) == ("v2.1", "2.19", "2.1")
     assert doc["links"][0] == {"rel": "self", "href": "http://api.test/v2.1/"}
     assert api.call("versions", "show", id="v3").status_int == 404
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("(a%2B)%2B%24", []),  # (a+)+$: exponential in re, linear in RE2
+        ("%5Eaaa", ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"]),
+        ("a%7B4294967296%7D", []),  # beyond RE2's repetition limit: a literal substring
+        ("(" * 1000, []),  # unbalanced: a literal substring
+        ("(?P<x>a)(?P=x)", []),  # a backreference RE2 refuses: a literal substring
+        ("WEB", []),
+        ("(%3Fi)WEB", ["web-1"]),
+    ],
+)
+def test_name_filter_is_re2_or_literal(api: ComputeAPI, pattern: str, expected: list[str]) -> None:
+    api.create("web-1")
+    api.create("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")
+    response = api.call("servers", "index", f"/servers?name={pattern}")
+    assert response.status_int == 200, response.body
+    assert [s["name"] for s in _json(response)["servers"]] == expected
+
+
+def test_name_filter_pages_past_non_matching_servers(api: ComputeAPI) -> None:
+    wanted = [api.create(f"keep-{i}") for i in range(3)]
+    for i in range(250):  # more than one filtered batch between the matches and the page start
+        api.create(f"skip-{i}")
+    first = _json(api.call("servers", "index", "/servers?name=%5Ekeep&limit=2"))
+    assert [s["id"] for s in first["servers"]] == wanted[::-1][:2]
+    marker = first["servers"][-1]["id"]
+    rest = _json(api.call("servers", "index", f"/servers?name=%5Ekeep&limit=2&marker={marker}"))
+    assert [s["id"] for s in rest["servers"]] == wanted[:1]
+    assert "servers_links" not in rest
+
+
+def test_max_limit_caps_every_page(tmp_path: Path) -> None:
+    api = ComputeAPI(tmp_path / "state")
+    capped = type("Capped", (ServersController,), {"max_limit": 3})
+    api.resources["servers"] = Resource(capped(api.store), compute_settings("2.19"))
+    ids = [api.create(f"vm{i}") for i in range(5)]
+    for query in ("", "?limit=100", "?limit=99999999999999999999999"):
+        page = _json(api.call("servers", "index", f"/servers{query}"))
+        assert [s["id"] for s in page["servers"]] == ids[::-1][:3]
+        assert page["servers_links"][0]["href"].endswith(f"marker={ids[2]}")
+
+
+def test_marker_of_another_project_is_400(api: ComputeAPI) -> None:
+    theirs = api.create("theirs", project="other")
+    response = api.call("servers", "index", f"/servers?marker={theirs}")
+    assert response.status_int == 400

@@ -10,6 +10,7 @@ import pytest
 
 from apistack.examples.compute.store import (
     STATE_DIR_ENV,
+    ScanFilter,
     ServerRecord,
     SQLiteServerStore,
     resolve_state_dir,
@@ -76,3 +77,21 @@ def test_state_dir_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv(STATE_DIR_ENV)
     monkeypatch.chdir(tmp_path)
     assert resolve_state_dir() == tmp_path / ".state"
+
+
+def test_scan_reads_in_batches_below_the_marker_and_filters_rows(tmp_path: Path) -> None:
+    store = SQLiteServerStore(tmp_path)
+    for i in range(10):
+        project = "p" if i % 2 else "q"
+        store.add(ServerRecord(f"s{i}", f"name{i}", project, "u", "1", "img", "t", "t"))
+    store.update("s7", {"status": "ACTIVE", "locked": True})
+    newest_first = [r.id for r in store.scan("p", batch=2)]
+    assert newest_first == ["s9", "s7", "s5", "s3", "s1"]
+    below = store.get("s7")
+    assert below is not None
+    assert [r.id for r in store.scan("p", below.seq, batch=3)] == ["s5", "s3", "s1"]
+    assert [r.id for r in store.scan(None, batch=4)][:3] == ["s9", "s8", "s7"]
+    active = ScanFilter(status="ACTIVE", locked=True)
+    assert [r.id for r in store.scan("p", batch=2, where=active)] == ["s7"]
+    named = ScanFilter(name=lambda name: name.endswith("3"))
+    assert [r.id for r in store.scan(None, where=named)] == ["s3"]

@@ -10,6 +10,7 @@ import pytest
 
 from apistack.resource.exceptions import ValidationError
 from apistack.resource.validation import SchemaValidator, formats, validator_for
+from apistack.resource.validation.fastpath import numeric_value
 from apistack.resource.validation.formats import FORMAT_CHECKER
 
 
@@ -180,3 +181,28 @@ def test_the_printable_table_is_nova_s_rule_for_every_bmp_character() -> None:
         return 1 if category == "Zs" else 2
 
     assert bytes(kind(chr(code)) for code in range(0xFFFF)) == formats._KINDS
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (float("inf"), float("inf")),  # int(inf) would raise OverflowError
+        (1.5, 1.5),  # int(1.5) would compare as 1
+        ("1e400", float("inf")),
+        ("1" * 5000, float("inf")),  # past int()'s digit limit: float, not ValueError
+        ("12", 12),
+        ("x", None),
+        ([1], None),
+    ],
+)
+def test_numeric_value_never_raises(value: Any, expected: Any) -> None:
+    assert numeric_value(value) == expected
+
+
+def test_minimum_with_1e400_is_a_validation_error_not_a_crash() -> None:
+    validator = validator_for(
+        {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}}
+    )
+    with pytest.raises(ValidationError):
+        validator.validate({"n": float("inf")})
+    validator_for({"type": "object", "properties": {"n": {"minimum": 1}}}).validate({"n": 1e400})
