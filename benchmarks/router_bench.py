@@ -4,6 +4,10 @@ Run: ``.venv/bin/python benchmarks/router_bench.py``. Every figure is measured i
 baseline and subject side by side, and printed with its ratio and the issue's target. Each
 request's time is the best of several batches (noise on a shared machine only adds time);
 medians and p99s are taken across the request mix.
+
+Retired (issue 16): "the first match costs at most 2x a steady-state match". A single call
+right after a build runs on cold CPU caches whatever the router does; the first-match figures
+are still printed, with the controls that show this, but carry no target.
 """
 
 from __future__ import annotations
@@ -203,9 +207,9 @@ def bench_build() -> None:
     )
     first_ratio = statistics.median(firsts) / steady
     print(
-        f"  first/steady match      {first_ratio:4.2f}  (as first measured, target <= 2:"
-        f" {verdict(first_ratio <= 2)}; one call right after the build vs a warm loop,"
-        " mostly CPU warm-up: see the controls below)"
+        f"  first/steady match      {first_ratio:4.2f}  (no target: issue 16 retired"
+        ' "first match at most 2x steady state"; one call right after the build vs a warm'
+        " loop measures the CPU caches warming up, not our work: see the controls below)"
     )
     print(
         f"  Routes connect + lazy compile + first match"
@@ -253,8 +257,7 @@ def bench_first_match(mapper: ProjectMapper, steady: float) -> None:
         f"  first/steady {warm / steady:4.2f}"
     )
     print(
-        f"  first/second (both timed as one call) {warm / second:4.2f}"
-        f"  (target <= 2: {verdict(warm / second <= 2)})"
+        f"  first/second (both timed as one call) {warm / second:4.2f}  (informative, no target)"
     )
 
 

@@ -57,6 +57,9 @@ INI_FOR: dict[tuple[str, str], tuple[str, str]] = {
     ),
 }
 
+# Filters that need an option to build (oslo's cors refuses to run without an origin source).
+FILTER_OPTIONS = {"cors": "oslo_config_project = apistack-contract\n"}
+
 
 @webob.dec.wsgify
 def trivial_app(req: webob.Request) -> webob.Response:
@@ -101,8 +104,12 @@ def test_entry_point_imports_a_callable(ep: EntryPoint) -> None:
 @pytest.mark.parametrize(
     "ep", [ep for ep in PASTE_ENTRY_POINTS if ep.group == "paste.filter_factory"], ids=_ep_id
 )
-def test_filter_entry_point_wraps_a_trivial_app(ep: EntryPoint) -> None:
-    app = loadfilter(f"egg:apistack#{ep.name}")(trivial_app)
+def test_filter_entry_point_wraps_a_trivial_app(ep: EntryPoint, tmp_path: Path) -> None:
+    ini = tmp_path / "filter.ini"
+    ini.write_text(
+        f"[filter:main]\nuse = egg:apistack#{ep.name}\n{FILTER_OPTIONS.get(ep.name, '')}"
+    )
+    app = loadfilter(f"config:{ini}", name="main")(trivial_app)
     response = _ask(app, "/")
     if response.status_int == 200:  # the filter passed the request on: the app answered
         assert json.loads(response.body) == {"ok": True}

@@ -123,12 +123,24 @@ class ContextBuilder:
             self._accepted: frozenset[str] | None = None
         else:
             self._accepted = frozenset(p.name for p in parameters)
+        self._extras: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def _extra(self, values: Mapping[str, Any]) -> tuple[str, ...]:
+        """:returns: the names in ``values`` the constructor does not take, worked out once
+        per set of names (each caller passes the same names on every request)."""
+        if self._accepted is None:
+            return ()
+        names = tuple(values)
+        extra = self._extras.get(names)
+        if extra is None:
+            extra = self._extras[names] = tuple(n for n in names if n not in self._accepted)
+        return extra
 
     def build(self, overwrite: bool = False, **values: Any) -> Any:
         """:param overwrite: make the context the thread's current one (oslo.context's
             ``overwrite``), as a placeholder that replaces the previous request's does.
         :returns: a context made with ``values``."""
-        extra = None if self._accepted is None else values.keys() - self._accepted
+        extra = self._extra(values)
         if not extra:
             return self.context_class(overwrite=overwrite, **values)
         rest = {name: values.pop(name) for name in extra}
@@ -136,8 +148,7 @@ class ContextBuilder:
 
     def from_environ(self, environ: Mapping[str, Any], **values: Any) -> Any:
         """:returns: the class's ``from_environ(environ, ...)`` context plus ``values``."""
-        extra = () if self._accepted is None else values.keys() - self._accepted
-        rest = {name: values.pop(name) for name in extra}
+        rest = {name: values.pop(name) for name in self._extra(values)}
         context = self.context_class.from_environ(environ, overwrite=False, **values)
         return self._attach(context, rest)
 

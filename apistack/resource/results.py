@@ -119,7 +119,9 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-_encoder = json.JSONEncoder(default=json_default, ensure_ascii=True)
+# No circular-reference bookkeeping (a dict of ids per container, a fifth of the encoding
+# time): a result that contains itself still fails, with RecursionError, as a logged 500.
+_encoder = json.JSONEncoder(default=json_default, ensure_ascii=True, check_circular=False)
 
 
 def serialize_json(obj: Any) -> bytes:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import total_ordering
 from typing import Any, Literal, TypeAlias
 
 from apistack.environ import (
@@ -51,7 +50,6 @@ class InvalidAPIVersionString(ValueError):
         )
 
 
-@total_ordering
 class APIVersionRequest:
     """One microversion, ordered by ``(major, minor)``.
 
@@ -104,6 +102,17 @@ class APIVersionRequest:
 
     def __lt__(self, other: APIVersionRequest) -> bool:
         return self._key < self._other_key(other)
+
+    # Spelt out rather than derived by functools.total_ordering (two calls each): views and
+    # decorators compare versions several times per request.
+    def __le__(self, other: APIVersionRequest) -> bool:
+        return self._key <= self._other_key(other)
+
+    def __gt__(self, other: APIVersionRequest) -> bool:
+        return self._key > self._other_key(other)
+
+    def __ge__(self, other: APIVersionRequest) -> bool:
+        return self._key >= self._other_key(other)
 
     def matches(self, min_version: VersionBound = None, max_version: VersionBound = None) -> bool:
         """Whether this version lies in ``[min_version, max_version]``, inclusive.

@@ -67,13 +67,13 @@ def context_app_factory(global_conf: dict[str, Any], **local_conf: str) -> Any:
     return context_app
 
 
-def one_filter_ini(directory: Path, entry_point: str) -> Path:
-    """:returns: an ini whose ``main`` pipeline is ``egg:apistack#<entry_point>`` before
-    ``json_app``."""
+def one_filter_ini(directory: Path, entry_point: str, options: str = "") -> Path:
+    """:returns: an ini whose ``main`` pipeline is ``egg:apistack#<entry_point>`` (with the
+    section lines ``options``) before ``json_app``."""
     ini = directory / "paste.ini"
     ini.write_text(
         f"[pipeline:main]\npipeline = stage app\n\n"
-        f"[filter:stage]\nuse = egg:apistack#{entry_point}\n\n"
+        f"[filter:stage]\nuse = egg:apistack#{entry_point}\n{options}\n"
         f"[app:app]\npaste.app_factory = tests.filters.apps:app_factory\n"
     )
     return ini

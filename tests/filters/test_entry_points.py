@@ -10,7 +10,9 @@ import webob
 from paste.deploy import loadapp, loadfilter
 
 from apistack.filters import (
+    CORS,
     FaultWrap,
+    HTTPProxyToWSGI,
     KeystoneContext,
     LegacyV2,
     NoAuth,
@@ -34,7 +36,11 @@ NAMES = {
     "keystonecontext": KeystoneContext,
     "legacy_v2": LegacyV2,
     "legacy_v2_compatible": LegacyV2,
+    "cors": CORS,
+    "http_proxy_to_wsgi": HTTPProxyToWSGI,
 }
+# Options a filter needs to build: oslo's cors refuses to run without a source of origins.
+OPTIONS = {"cors": "oslo_config_project = apistack-entry-points\n"}
 # A disabled profiler is no filter at all (its factory hands back the app): tests/filters/
 # test_profiler.py loads these two.
 PASS_THROUGH = {"profiler", "osprofiler"}
@@ -43,9 +49,11 @@ EXPECTED_STATUS = {KeystoneContext: 401}
 
 
 @pytest.mark.parametrize("name", sorted(NAMES))
-def test_filter_loads_by_entry_point_and_wraps_an_app(name: str) -> None:
+def test_filter_loads_by_entry_point_and_wraps_an_app(tmp_path: Path, name: str) -> None:
     recorder = Recorder()
-    app = loadfilter(f"egg:apistack#{name}")(recorder)
+    ini = tmp_path / "filter.ini"
+    ini.write_text(f"[filter:main]\nuse = egg:apistack#{name}\n{OPTIONS.get(name, '')}")
+    app = loadfilter(f"config:{ini}", name="main")(recorder)
     cls = NAMES[name]
     assert type(app) is cls
     req = webob.Request.blank("/", headers={"X-Auth-Token": "alice"})
@@ -54,7 +62,7 @@ def test_filter_loads_by_entry_point_and_wraps_an_app(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(NAMES))
 def test_filter_loads_from_an_ini_use_line(tmp_path: Path, name: str) -> None:
-    app = loadapp(f"config:{one_filter_ini(tmp_path, name)}")
+    app = loadapp(f"config:{one_filter_ini(tmp_path, name, OPTIONS.get(name, ''))}")
     assert type(app) is NAMES[name]
 
 

@@ -61,6 +61,11 @@ class Things(Controller):
     def crash(self, req):
         raise RuntimeError("password=hunter2 in /srv/secret")
 
+    def circular(self, req):
+        things = {"Things": []}
+        things["Things"].append(things)
+        return things
+
     @action("reboot")
     @response(202)
     def _reboot(self, req, id, body):
@@ -241,7 +246,7 @@ def test_lists_and_datetimes_serialise(call: Call, resource) -> None:
     assert call(resource, action="listing").json == [1, 2, {"when": "2026-11-21T05:00:00"}]
 
 
-@pytest.mark.parametrize("name", ["broken", "crash"])
+@pytest.mark.parametrize("name", ["broken", "crash", "circular"])
 def test_programming_errors_are_logged_500s_that_leak_nothing(
     call: Call, resource, caplog, name
 ) -> None:

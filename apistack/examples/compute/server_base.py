@@ -8,7 +8,7 @@ settling: a server in a transitional status (``BUILD``, ``REBOOT``, ``HARD_REBOO
 
 from __future__ import annotations
 
-import datetime
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -30,8 +30,7 @@ TRANSITIONAL = ("BUILD", "REBOOT", "HARD_REBOOT")
 
 def utc_now() -> str:
     """:returns: the current UTC time as nova prints it (``2026-11-21T04:58:35Z``)."""
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def active_fields() -> dict[str, Any]:

@@ -3,6 +3,7 @@ server actions (``server_actions``) come from its bases."""
 
 from __future__ import annotations
 
+import random
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -172,5 +173,6 @@ class ServersController(ServerListsController):
 def _address() -> dict[str, Any]:
     return {
         "version": 4,
-        "addr": f"10.0.{secrets.randbelow(250) + 1}.{secrets.randbelow(250) + 2}",
+        # A made-up address is no secret: random, not secrets (two system calls fewer).
+        "addr": f"10.0.{random.randrange(1, 251)}.{random.randrange(2, 252)}",
     }

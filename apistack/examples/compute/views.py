@@ -6,6 +6,7 @@ real ``openstack`` CLI, openstacksdk and novaclient read them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ DESCRIPTION_VERSION = APIVersionRequest("2.19")
 #: nova's ``[api] max_limit`` default: the most items one page of a list may hold.
 MAX_LIMIT = 1000
 _VERSION_SEGMENT = re.compile(r"/v\d+(\.\d+)?/?$")
+_LINK_BASES_KEY = "apistack.examples.compute.link_bases"
 _PROGRESS_STATUSES = frozenset({"ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE"})
 
 T = TypeVar("T")
@@ -46,22 +48,31 @@ def _project_segment(req: Request) -> str:
     return f"/{project}" if project else ""
 
 
-def _bookmark_base(req: Request) -> str:
-    return _VERSION_SEGMENT.sub("", req.application_url)
+def _link_bases(req: Request) -> tuple[str, str]:
+    """:returns: the bases of this request's ``self`` and ``bookmark`` links (the project
+    segment included), worked out once per request: a view of one server has four links."""
+    bases: tuple[str, str] | None = req.environ.get(_LINK_BASES_KEY)
+    if bases is None:
+        application_url, segment = req.application_url, _project_segment(req)
+        bookmark_base = _VERSION_SEGMENT.sub("", application_url)
+        bases = (application_url + segment, bookmark_base + segment)
+        req.environ[_LINK_BASES_KEY] = bases
+    return bases
 
 
 def links(req: Request, collection: str, item_id: str) -> list[dict[str, str]]:
     """:returns: the ``self`` and ``bookmark`` links of one item."""
-    tail = f"{_project_segment(req)}/{collection}/{item_id}"
+    own, bookmark_base = _link_bases(req)
+    tail = f"/{collection}/{item_id}"
     return [
-        {"rel": "self", "href": req.application_url + tail},
-        {"rel": "bookmark", "href": _bookmark_base(req) + tail},
+        {"rel": "self", "href": own + tail},
+        {"rel": "bookmark", "href": bookmark_base + tail},
     ]
 
 
 def bookmark(req: Request, collection: str, item_id: str) -> dict[str, Any]:
     """:returns: ``{"id", "links": [bookmark]}``, as servers show their image and flavor."""
-    href = f"{_bookmark_base(req)}{_project_segment(req)}/{collection}/{item_id}"
+    href = f"{_link_bases(req)[1]}/{collection}/{item_id}"
     return {"id": item_id, "links": [{"rel": "bookmark", "href": href}]}
 
 
@@ -118,9 +129,15 @@ def server_summary(req: Request, record: ServerRecord) -> dict[str, Any]:
     return {"id": record.id, "name": record.name, "links": links(req, "servers", record.id)}
 
 
+@functools.lru_cache(maxsize=4096)
+def _host_id(project_id: str) -> str:
+    """nova's ``hostId``: a digest of the project and host (one fake host here)."""
+    return hashlib.sha224(f"{project_id}fake-host".encode()).hexdigest()
+
+
 def _base_view(req: Request, record: ServerRecord) -> dict[str, Any]:
     version = req.api_version_request
-    host_id = hashlib.sha224(f"{record.project_id}fake-host".encode()).hexdigest()
+    host_id = _host_id(record.project_id)
     view: dict[str, Any] = {
         "id": record.id,
         "name": record.name,

@@ -13,11 +13,13 @@ column cannot store them.
 
 from __future__ import annotations
 
+import array
 import base64
 import binascii
 import datetime
 import ipaddress
 import re
+import sys
 import unicodedata
 import urllib.parse
 import uuid
@@ -47,21 +49,43 @@ def _char_kind(char: str) -> int:
     return _SPACE if category == "Zs" else _VISIBLE
 
 
+def _unprintable(text: str, offset: int, found: list[int]) -> None:
+    """Append to ``found`` the code points of ``text`` (starting at ``offset``) that Python's
+    ``str.isprintable`` rejects, by halving: a printable stretch costs one C call."""
+    if text.isprintable():
+        return
+    if len(text) <= 64:
+        found.extend(offset + i for i, char in enumerate(text) if not char.isprintable())
+        return
+    half = len(text) // 2
+    _unprintable(text[:half], offset, found)
+    _unprintable(text[half:], offset + half, found)
+
+
+def _bmp_kinds() -> bytes:
+    """The kind of every BMP code point below U+FFFF, as ``_char_kind`` says.
+
+    Python's printable characters are exactly those outside categories ``C*`` and ``Z*``, plus
+    the space: all visible but the space. Among the rest, only whitespace (``\\s``) can be
+    ``Zs``, so ``unicodedata`` is asked about a few dozen characters instead of 65,535.
+    """
+    # Every code point, lone surrogates included, decoded in C rather than 65,535 chr() calls.
+    codec = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+    bmp = array.array("I", range(0xFFFF)).tobytes().decode(codec, "surrogatepass")
+    kinds = bytearray([_VISIBLE]) * len(bmp)
+    found: list[int] = []
+    _unprintable(bmp, 0, found)
+    for code in found:
+        kinds[code] = _NOT_PRINTABLE
+    for space in re.finditer(r"\s", bmp):
+        kinds[space.start()] = _char_kind(space.group())
+    return bytes(kinds)
+
+
 def _ranges(kinds: bytes, wanted: frozenset[int]) -> str:
     """A regex character-class body for the BMP code points whose kind is in ``wanted``."""
-    parts: list[str] = []
-    start: int | None = None
-    for code, kind in enumerate(kinds):
-        if kind in wanted:
-            if start is None:
-                start = code
-            continue
-        if start is not None:
-            parts.append(_range_text(start, code - 1))
-            start = None
-    if start is not None:
-        parts.append(_range_text(start, len(kinds) - 1))
-    return "".join(parts)
+    run = re.compile(b"[" + bytes(sorted(wanted)) + b"]+")
+    return "".join(_range_text(m.start(), m.end() - 1) for m in run.finditer(kinds))
 
 
 def _range_text(low: int, high: int) -> str:
@@ -70,8 +94,8 @@ def _range_text(low: int, high: int) -> str:
     return f"{re.escape(chr(low))}-{re.escape(chr(high))}"
 
 
-# One pass over the BMP when the module is imported (about 20 ms), never per request.
-_KINDS = bytes(_char_kind(chr(code)) for code in range(0xFFFF))
+# Computed when the module is imported (about 2 ms), never per request.
+_KINDS = _bmp_kinds()
 _PRINTABLE = _ranges(_KINDS, frozenset({_SPACE, _VISIBLE}))
 _VISIBLE_ONLY = _ranges(_KINDS, frozenset({_VISIBLE}))
 _SPACE_OR_NOT_PRINTABLE = _ranges(_KINDS, frozenset({_SPACE, _NOT_PRINTABLE}))

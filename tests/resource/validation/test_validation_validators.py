@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 from typing import Any
 
 import pytest
 
 from apistack.resource.exceptions import ValidationError
-from apistack.resource.validation import SchemaValidator, validator_for
+from apistack.resource.validation import SchemaValidator, formats, validator_for
 from apistack.resource.validation.fastpath import numeric_value
 from apistack.resource.validation.formats import FORMAT_CHECKER
 
@@ -168,6 +169,18 @@ def test_one_validator_serves_many_threads() -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_the_printable_table_is_nova_s_rule_for_every_bmp_character() -> None:
+    # The table is built with str.isprintable and a few unicodedata calls; nova's rule asks
+    # unicodedata about each character: both must agree on all 65,535 of them.
+    def kind(char: str) -> int:
+        category = unicodedata.category(char)
+        if category[0] == "C" or category in ("Zl", "Zp"):
+            return 0
+        return 1 if category == "Zs" else 2
+
+    assert bytes(kind(chr(code)) for code in range(0xFFFF)) == formats._KINDS
 
 
 @pytest.mark.parametrize(
