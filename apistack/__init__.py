@@ -4,14 +4,19 @@
 - ``apistack.router``: a Routes-compatible router compiled when it is built;
 - ``apistack.resource``: Request, microversions, Controller, Resource, faults, validation.
 
-``__version__`` is the installed distribution's version; ``setup.cfg`` is its one source.
+``__version__`` is the installed distribution's version; ``setup.cfg`` is its one source. It
+is read from the metadata when first asked for, so importing apistack scans nothing.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
 __all__ = ["__version__"]
 
-try:
-    __version__: str = version("apistack")
-except PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    if name != "__version__":
+        raise AttributeError(f"module 'apistack' has no attribute {name!r}")
+    try:
+        return version("apistack")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "0+unknown"
