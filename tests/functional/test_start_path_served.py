@@ -16,11 +16,15 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from tests.functional.conftest import API_PASTE, ServedStack, ServeIni, free_port
+
+T = TypeVar("T")
 
 pytestmark = pytest.mark.served
 
@@ -34,6 +38,22 @@ def _get(port: int, path: str, timeout: float = 10) -> int:
         return response.status
     finally:
         conn.close()
+
+
+def _eventually(read: Callable[[], T], want: T, seconds: float = 10) -> T:
+    # A launcher starts its masters, and a master forks its workers, one after another: the
+    # first API or worker can answer before the last one exists.
+    deadline = time.monotonic() + seconds
+    while (value := read()) != want and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return value
+
+
+def _status_or_refused(port: int, path: str) -> int:
+    try:
+        return _get(port, path)
+    except ConnectionRefusedError:
+        return 0
 
 
 def _masters(stack: ServedStack) -> list[int]:
@@ -52,10 +72,11 @@ def test_several_apis_each_on_its_own_port(serve_ini: ServeIni, tmp_path: Path) 
     stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options,
                       port=compute_port)  # fmt: skip
     assert _get(compute_port, "/v2.1/flavors/1") == 200
-    assert _get(versions_port, "/") == 200
+    assert _eventually(lambda: _status_or_refused(versions_port, "/"), 200) == 200
     assert _get(versions_port, "/v2.1/flavors/1") == 300  # only the versions app is there
+    workers = _eventually(lambda: sorted(len(_children(pid)) for pid in _masters(stack)), [1, 2])
+    assert workers == [1, 2]
     masters = _masters(stack)
-    assert sorted(len(_children(pid)) for pid in masters) == [1, 2]
     log = stack.log_path.read_text()
     assert f"WARNING apistack.serve [-] no app 'metadata' in {API_PASTE} (apps: " in log
     stack.stop()  # SIGTERM to the launcher stops every API
@@ -79,14 +100,6 @@ def _gone(pids: list[int], seconds: float) -> bool:
     return False
 
 
-def _workers(stack: ServedStack, count: int, seconds: float = 10) -> list[int]:
-    # The first worker may answer before the arbiter has forked the next one.
-    deadline = time.monotonic() + seconds
-    while len(workers := stack.worker_pids()) < count and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return workers
-
-
 def _load(port: int, stop: threading.Event) -> None:
     while not stop.is_set():
         with contextlib.suppress(OSError, http.client.HTTPException):
@@ -99,8 +112,8 @@ def test_workers_under_load_die_with_their_master(
 ) -> None:
     stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, workers=2,
                       options=["--worker-class", worker_class])  # fmt: skip
-    workers = _workers(stack, 2)
-    assert len(workers) == 2
+    assert _eventually(lambda: len(stack.worker_pids()), 2) == 2
+    workers = stack.worker_pids()
     assert stack.process is not None
     stop = threading.Event()
     # An orphaned sync worker checks for its parent only when it is idle.
