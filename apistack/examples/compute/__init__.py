@@ -7,9 +7,10 @@ Flavors (a fixed catalogue), servers (kept in SQLite, see ``store``) with ``rebo
 """
 
 from apistack.examples.compute.flavors import FlavorExtraSpecsController, FlavorsController
+from apistack.examples.compute.records import ServerRecord, ServerStore
 from apistack.examples.compute.routes import ROUTES, compute_settings, make_routes
 from apistack.examples.compute.servers import ServersController
-from apistack.examples.compute.store import ServerRecord, ServerStore, SQLiteServerStore
+from apistack.examples.compute.store import SQLiteServerStore
 from apistack.examples.compute.versions import VersionsController
 
 __all__ = [

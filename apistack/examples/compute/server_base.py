@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from apistack.examples.compute.store import ServerRecord, ServerStore, SQLiteServerStore
+from apistack.examples.compute.records import ServerRecord, ServerStore
+from apistack.examples.compute.store import SQLiteServerStore
 from apistack.resource import Controller, Fault, Request
 
 __all__ = [

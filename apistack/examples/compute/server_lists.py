@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 
 from apistack.examples.compute import schemas
 from apistack.examples.compute.name_filter import name_matcher
+from apistack.examples.compute.records import ScanFilter, ServerRecord
 from apistack.examples.compute.server_actions import ServerActionsController
 from apistack.examples.compute.server_base import identity
-from apistack.examples.compute.store import ScanFilter, ServerRecord
 from apistack.examples.compute.views import (
     LOCKED_VERSION,
     MAX_LIMIT,

@@ -11,9 +11,9 @@ from typing import Any
 
 from apistack.examples.compute import schemas
 from apistack.examples.compute.flavors import find_flavor
+from apistack.examples.compute.records import ServerRecord
 from apistack.examples.compute.server_base import identity, utc_now
 from apistack.examples.compute.server_lists import ServerListsController
-from apistack.examples.compute.store import ServerRecord
 from apistack.examples.compute.views import DESCRIPTION_VERSION, links, server_detail
 from apistack.resource import Fault, Request, expected_errors, response, validation
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from apistack.environ import ROUTING_ARGS_KEY
-from apistack.examples.compute.store import ServerRecord
+from apistack.examples.compute.records import ServerRecord
 from apistack.resource import APIVersionRequest, Fault, Request
 
 __all__ = [
