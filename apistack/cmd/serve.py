@@ -24,6 +24,7 @@ from apistack.cmd.serve_options import (
     options_from_args,
 )
 from apistack.deploy import Loader, LoadError, PasteAppNotFound, configure_logging
+from apistack.deploy.log_batching import DEFAULT_INTERVAL
 
 __all__ = ["add_arguments", "loadable_apis", "run", "serve"]
 
@@ -52,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="the stderr log's level (INFO shows one line per request)")  # fmt: skip
+    add("--log-batch-interval", type=float, default=DEFAULT_INTERVAL, metavar="SECONDS",
+        help="write lines below WARNING in batches, at most this long after they were "
+        f"logged (default {DEFAULT_INTERVAL:g}; 0 writes each line at once)")  # fmt: skip
 
 
 def _listen_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +160,7 @@ def serve(options: ServeOptions) -> None:
         ) from None
     check_tls(options)
     gunicorn_app.check_settings(options)
-    configure_logging(options.log_level)
+    configure_logging(options.log_level, batch_interval=options.log_batch_interval)
     apis = loadable_apis(options)
     for api in apis:
         check_port_free(api.host, api.port)

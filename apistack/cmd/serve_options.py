@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apistack.deploy import LoadError
+from apistack.deploy.log_batching import DEFAULT_INTERVAL
 
 __all__ = [
     "BIND_RETRY_SECONDS",
@@ -64,6 +65,8 @@ class ServeOptions:
     :param keyfile: its private key.
     :param ca_certs: CA bundle; when given, clients must present a certificate it signed.
     :param log_level: the level of the log written to stderr.
+    :param log_batch_interval: seconds a line below WARNING may wait, to be written with
+        others in one system call (0: each line at once).
     :param settings: more gunicorn settings by name (``{"backlog": "64"}``), applied last.
     """
 
@@ -83,6 +86,7 @@ class ServeOptions:
     keyfile: str | None = None
     ca_certs: str | None = None
     log_level: str = "INFO"
+    log_batch_interval: float = DEFAULT_INTERVAL
     settings: dict[str, str] = field(default_factory=dict)
 
 
@@ -122,6 +126,8 @@ def options_from_args(args: argparse.Namespace, global_conf: dict[str, str]) -> 
     """
     if args.workers < 1 or args.threads < 1:
         raise LoadError("--workers and --threads must be at least 1")
+    if not 0 <= args.log_batch_interval <= 60:
+        raise LoadError("--log-batch-interval must be from 0 to 60 seconds")
     if args.apis:
         apis = tuple(parse_api(spec, args.host, args.workers) for spec in args.apis)
     else:
@@ -139,7 +145,8 @@ def options_from_args(args: argparse.Namespace, global_conf: dict[str, str]) -> 
         worker_timeout=args.worker_timeout, max_header_line=args.max_header_line,
         max_request_line=args.max_request_line, max_header_fields=args.max_header_fields,
         certfile=args.certfile, keyfile=args.keyfile, ca_certs=args.ca_certs,
-        log_level=args.log_level, settings=settings,
+        log_level=args.log_level, log_batch_interval=args.log_batch_interval,
+        settings=settings,
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from apistack.deploy.loader import (
     parse_globals,
     resolve,
 )
+from apistack.deploy.log_batching import BatchedStreamHandler
 from apistack.deploy.logs import (
     RequestIdLogFilter,
     configure_logging,
@@ -27,6 +28,7 @@ from apistack.deploy.logs import (
 
 __all__ = [
     "FACTORY_GLOBALS",
+    "BatchedStreamHandler",
     "ConfigNotFound",
     "LoadError",
     "Loader",

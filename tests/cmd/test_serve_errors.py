@@ -77,6 +77,7 @@ def test_an_auth_strategy_naming_no_pipeline(capsys: pytest.CaptureFixture[str])
          "gunicorn setting backlog='many': invalid literal for int() with base 0: 'many'"),
         (["--worker-class", "nope"], "unknown gunicorn worker class: nope"),
         (["--workers", "0"], "--workers and --threads must be at least 1"),
+        (["--log-batch-interval", "-1"], "--log-batch-interval must be from 0 to 60 seconds"),
         (["--api", "osapi_compute"],
          "--api expects NAME=[HOST:]PORT[/WORKERS], not 'osapi_compute'"),
         (["--api", "osapi_compute=0"], "--api osapi_compute=0: port 0 is out of range (1-65535)"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,19 @@ def test_request_lines_reach_the_server_log(serve_ini: ServeIni, tmp_path: Path)
     log = stack.log_path.read_text()
     assert '"GET /v2.1/flavors/1" status: 200 len: ' in log
     assert "microversion: 2.1 time: " in log
+
+
+@pytest.mark.parametrize("interval", ["0.05", "0"])
+def test_request_lines_are_written_while_serving(
+    serve_ini: ServeIni, tmp_path: Path, interval: str
+) -> None:
+    options = ["--log-batch-interval", interval]
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+    _two_requests_on_one_connection(stack)
+    deadline = time.monotonic() + 5
+    while stack.log_path.read_text().count('"GET /v2.1/flavors/1" status: 200') < 2:
+        assert time.monotonic() < deadline, stack.log_path.read_text()
+        time.sleep(0.05)
 
 
 def test_log_level_warning_hides_request_lines(serve_ini: ServeIni, tmp_path: Path) -> None:

@@ -1,0 +1,173 @@
+"""A log handler that writes its lines in batches: one system call for many request lines.
+
+A served request that writes its log line at once pays a system call, and in a threaded
+worker the interpreter lock changes hands around it: another thread runs, and the writer waits
+to get the lock back. Measured under gunicorn (2 gthread workers x 4 threads, wrk, 32
+connections), that made the request-log line cost about 45 us of CPU per request, against
+about 6 us for the same line in a loop. ``BatchedStreamHandler`` keeps the formatted lines
+and writes them together:
+
+- at most ``interval`` seconds after the first line of a batch (a daemon thread does it);
+- at once when a record of level WARNING or above arrives (after the lines before it);
+- at once when the batch holds ``limit`` characters;
+- on ``flush()``, so ``logging.shutdown`` (run at a normal interpreter exit, which is how
+  gunicorn's workers and master leave) writes what is left.
+
+Lines keep their order. What a process killed by SIGKILL had not yet written (at most
+``interval`` seconds of lines below WARNING) is lost. A forked child drops the lines it
+inherited (its parent writes them) and starts its own flushing thread when it first logs.
+
+It needs Python threads to run between requests: ``apistack serve`` uses it (gunicorn's
+workers run them); the WSGI entry module writes each line at once, since a server such as
+uWSGI without ``--enable-threads`` never runs the flushing thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import weakref
+from typing import TextIO
+
+__all__ = ["DEFAULT_INTERVAL", "DEFAULT_LIMIT", "BatchedStreamHandler"]
+
+#: Seconds a line may wait before it is written.
+DEFAULT_INTERVAL = 0.05
+#: Characters a batch may hold before it is written at once.
+DEFAULT_LIMIT = 64 * 1024
+
+_LIVE: weakref.WeakSet[BatchedStreamHandler] = weakref.WeakSet()
+
+
+class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A ``logging.StreamHandler`` that writes the lines of its records in batches.
+
+    :param stream: where lines go (stderr when None).
+    :param interval: seconds a line may wait before it is written (more than 0).
+    :param limit: characters a batch may hold before it is written at once.
+    :raises ValueError: when ``interval`` is not more than 0.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        interval: float = DEFAULT_INTERVAL,
+        limit: int = DEFAULT_LIMIT,
+    ) -> None:
+        if interval <= 0:
+            raise ValueError(f"the batch interval must be more than 0 seconds, not {interval}")
+        super().__init__(stream)
+        self.interval, self.limit = interval, limit
+        self._lines: list[str] = []
+        self._size = 0
+        self._flusher_pid = 0
+        self._closed = False
+        self._due = threading.Event()
+        _LIVE.add(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the record's line; write the batch now when the record or the batch asks."""
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:
+            self.handleError(record)
+            return
+        # Handler.handle holds the handler's lock here, as flush and the fork hook do.
+        self._lines.append(line)
+        self._size += len(line)
+        if record.levelno >= logging.WARNING or self._size >= self.limit or self._closed:
+            self._write_lines()
+        elif len(self._lines) == 1:
+            self._start_flusher()
+            self._due.set()
+
+    def flush(self) -> None:
+        """Write the pending lines, then flush the stream."""
+        self.acquire()
+        try:
+            self._write_lines()
+            super().flush()
+        finally:
+            self.release()
+
+    def close(self) -> None:
+        """Write the pending lines and stop the flushing thread; later lines are written
+        at once."""
+        self.acquire()
+        try:
+            self._write_lines()
+            self._closed = True
+        finally:
+            self.release()
+        self._due.set()
+        super().close()
+
+    def _write_lines(self) -> None:
+        if not self._lines:
+            return
+        text, count = "".join(self._lines), len(self._lines)
+        self._lines.clear()
+        self._size = 0
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except Exception:  # as StreamHandler: a broken stream must not break the request
+            self.handleError(logging.makeLogRecord({"msg": f"log lines lost: {count}"}))
+
+    def _start_flusher(self) -> None:
+        if self._flusher_pid == os.getpid():
+            return
+        self._flusher_pid = os.getpid()
+        self._due = threading.Event()  # a fresh one: a forked child gets no working copy
+        name = f"apistack-log-flusher-{id(self):x}"
+        thread = threading.Thread(target=self._flush_batches, args=(self._due,), name=name)
+        thread.daemon = True
+        thread.start()
+
+    def _flush_batches(self, due: threading.Event) -> None:
+        while not self._closed:
+            due.wait()
+            time.sleep(self.interval)
+            due.clear()  # before the write: a line kept after this sets it again
+            self.acquire()
+            try:
+                self._write_lines()  # reports its own errors: the thread must live on
+            finally:
+                self.release()
+
+    def _after_fork_in_child(self) -> None:
+        # logging's own fork hook has already made this handler's lock new and free.
+        self._lines.clear()
+        self._size = 0
+        self._flusher_pid = 0
+
+
+# Each handler's lock is held from just before a fork until just after it, in the parent: no
+# flushing thread is in the middle of a write (holding the stream's own lock) when the child
+# is made. The child drops the pending lines it inherited: the parent writes them.
+_FORKING: list[BatchedStreamHandler] = []
+
+
+def _before_fork() -> None:
+    _FORKING[:] = list(_LIVE)
+    for handler in _FORKING:
+        handler.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    for handler in _FORKING:
+        handler.release()
+    _FORKING.clear()
+
+
+def _after_fork_in_child() -> None:
+    for handler in _FORKING:
+        handler._after_fork_in_child()
+    _FORKING.clear()
+
+
+os.register_at_fork(
+    before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child
+)
