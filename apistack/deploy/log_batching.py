@@ -31,6 +31,8 @@ import time
 import weakref
 from typing import TextIO
 
+from apistack.process import process_id
+
 __all__ = ["DEFAULT_INTERVAL", "DEFAULT_LIMIT", "BatchedStreamHandler"]
 
 #: Seconds a line may wait before it is written.
@@ -117,10 +119,9 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.handleError(logging.makeLogRecord({"msg": f"log lines lost: {count}"}))
 
     def _start_flusher(self) -> None:
-        if self._flusher_pid == os.getpid():
+        if self._flusher_pid == process_id():
             return
-        self._flusher_pid = os.getpid()
-        self._due = threading.Event()  # a fresh one: a forked child gets no working copy
+        self._flusher_pid = process_id()
         name = f"apistack-log-flusher-{id(self):x}"
         thread = threading.Thread(target=self._flush_batches, args=(self._due,), name=name)
         thread.daemon = True
@@ -138,10 +139,12 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 self.release()
 
     def _after_fork_in_child(self) -> None:
-        # logging's own fork hook has already made this handler's lock new and free.
+        # logging's own fork hook has already made this handler's lock new and free. The
+        # parent's event may have been mid-use by its flushing thread, which the child lacks.
         self._lines.clear()
         self._size = 0
         self._flusher_pid = 0
+        self._due = threading.Event()
 
 
 # Each handler's lock is held from just before a fork until just after it, in the parent: no
