@@ -16,6 +16,7 @@ wrapping does to an answer is kept here, at the cost of one ``start_response`` h
 
 from __future__ import annotations
 
+import operator
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -36,6 +37,9 @@ WEBOB_METHODS = frozenset({"HEAD"})
 #: Edits a response's header list; returns the list to send (a new one when it changes).
 HeaderEdit = Callable[[list[tuple[str, str]]], list[tuple[str, str]]]
 
+_LOCATION_LENGTH = len("location")
+_first = operator.itemgetter(0)
+
 # WebOb's private helper, so that the result follows the installed WebOb exactly.
 _make_absolute: Callable[[WSGIEnvironment, str], str] = webob.Response._make_location_absolute  # type: ignore[attr-defined]
 
@@ -45,8 +49,12 @@ def absolute_location(
 ) -> list[tuple[str, str]]:
     """:returns: ``headers`` with every ``Location`` made absolute as WebOb's response does
     (a new list when one changes; the application's list is never modified)."""
+    # Most responses have no Location: finding no 8-character name, in C, costs a fraction of
+    # testing each header in Python.
+    if _LOCATION_LENGTH not in map(len, map(_first, headers)):
+        return headers
     for index, (name, value) in enumerate(headers):
-        if len(name) == 8 and name.lower() == "location":
+        if len(name) == _LOCATION_LENGTH and name.lower() == "location":
             absolute = _make_absolute(environ, value)
             if absolute != value:
                 headers = [*headers[:index], (name, absolute), *headers[index + 1 :]]
