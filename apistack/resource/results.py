@@ -168,13 +168,15 @@ def normalise_result(method: Callable[..., Any], version: APIVersionRequest, res
 
     :raises TypeError: for any other result, or a method with no code for ``version``.
     """
-    if is_response(result):
+    if type(result) is dict:  # the usual body, tested first
+        resp_obj = ResponseObject(result)
+    elif is_response(result):
         return result
-    if isinstance(result, (str, bytes)):
+    elif isinstance(result, (str, bytes)):
         code = select_response_code(method, version) or 200
         body = result.encode() if isinstance(result, str) else result
         return webob.Response(body=body, status=status_line(code), content_type="text/plain")
-    if isinstance(result, ResponseObject):
+    elif isinstance(result, ResponseObject):
         resp_obj = result
     elif result is None or isinstance(result, (dict, list)):
         resp_obj = ResponseObject(result)
