@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from oslo_middleware import cors as oslo_cors
 
@@ -57,6 +57,9 @@ class CORS(oslo_cors.CORS):
 
     #: Answers come out as ``call_through`` makes them (see ``is_call_through_filter``).
     calls_through = True
+    # oslo types it as optional; a filter in a pipeline always has one (and a cast() would
+    # be a function call on every request).
+    application: WSGIApplication
 
     def __init__(self, application: WSGIApplication | None, *args: Any, **kwargs: Any) -> None:
         super().__init__(application, *args, **kwargs)
@@ -67,10 +70,13 @@ class CORS(oslo_cors.CORS):
     ) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] in _PREFLIGHT_OR_WEBOB:
             return super().__call__(environ, start_response)
-        application = cast("WSGIApplication", self.application)
         edit = self._simple_request(environ)
         return call_through(
-            application, environ, start_response, edit, inner_calls_through=self._inner_through
+            self.application,
+            environ,
+            start_response,
+            edit,
+            inner_calls_through=self._inner_through,
         )
 
     def _simple_request(self, environ: WSGIEnvironment) -> HeaderEdit | None:

@@ -15,7 +15,7 @@ paste's value into its ``ConfigOpts``, on every request): no configuration is re
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from oslo_config import cfg
 from oslo_middleware import http_proxy_to_wsgi as oslo_proxy
@@ -44,6 +44,12 @@ class HTTPProxyToWSGI(oslo_proxy.HTTPProxyToWSGI):
     :param conf: paste's options (a dict) or a ``ConfigOpts``, exactly as oslo's class takes.
     """
 
+    #: Answers come out as ``call_through`` makes them (see ``is_call_through_filter``).
+    calls_through = True
+    # oslo types it as optional; a filter in a pipeline always has one (and a cast() would
+    # be a function call on every request).
+    application: WSGIApplication
+
     def __init__(
         self,
         application: WSGIApplication | None,
@@ -54,9 +60,6 @@ class HTTPProxyToWSGI(oslo_proxy.HTTPProxyToWSGI):
         self.enabled = bool(self._conf_get("enable_proxy_headers_parsing"))
         self._inner_through = is_call_through_filter(application)
 
-    #: Answers come out as ``call_through`` makes them (see ``is_call_through_filter``).
-    calls_through = True
-
     def __call__(  # type: ignore[override]
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
@@ -64,9 +67,8 @@ class HTTPProxyToWSGI(oslo_proxy.HTTPProxyToWSGI):
             return super().__call__(environ, start_response)
         if self.enabled:
             rewrite_environ(environ)
-        application = cast("WSGIApplication", self.application)
         return call_through(
-            application, environ, start_response, inner_calls_through=self._inner_through
+            self.application, environ, start_response, inner_calls_through=self._inner_through
         )
 
     def process_request(self, req: webob.Request) -> None:
