@@ -60,14 +60,29 @@ class Mount:
     wildcard: bool
     app: WSGIApplication
 
+    @property
+    def head(self) -> str:
+        """What a path below this mount starts with: ``prefix + '/'``."""
+        return self.prefix + "/"
+
     def matches(self, path_info: str) -> bool:
         """:returns: whether a request for ``path_info`` belongs to this mount."""
-        if self.wildcard:
-            head = self.prefix + "/"
-            return path_info.startswith(head) and len(path_info) > len(head)
-        if not self.prefix:
-            return True
-        return path_info == self.prefix or path_info.startswith(self.prefix + "/")
+        return _first_match(((self.prefix, self.head, self.wildcard, self),), path_info) is self
+
+
+_MountTest = tuple[str, str, bool, Mount]
+
+
+def _first_match(tests: tuple[_MountTest, ...], path_info: str) -> Mount | None:
+    """:returns: the first mount of ``tests`` (prefix, head, wildcard, mount) that
+    ``path_info`` belongs to: below a wildcard's head, or at or below a plain prefix."""
+    for prefix, head, wildcard, mount in tests:
+        if wildcard:
+            if path_info.startswith(head) and len(path_info) > len(head):
+                return mount
+        elif not prefix or path_info == prefix or path_info.startswith(head):
+            return mount
+    return None
 
 
 def _mount(path: str, app: WSGIApplication) -> Mount:
@@ -137,14 +152,15 @@ class URLMap:
             sorted(built, key=lambda m: (-len(m.prefix), not m.wildcard))
         )
         self._by_prefix = {m.prefix: m for m in reversed(self.mounts) if not m.wildcard}
+        # What match() tests, unpacked once: a method call per mount was most of its cost.
+        self._tests: tuple[_MountTest, ...] = tuple(
+            (m.prefix, m.head, m.wildcard, m) for m in self.mounts
+        )
         self.not_found_app = not_found_app
 
     def match(self, path_info: str) -> Mount | None:
         """:returns: the mount serving ``path_info`` by path alone, or None."""
-        for mount in self.mounts:
-            if mount.matches(path_info):
-                return mount
-        return None
+        return _first_match(self._tests, path_info)
 
     def _header_mount(self, environ: WSGIEnvironment) -> Mount | None:
         for version in (self._content_type_version(environ), self._accept_version(environ)):

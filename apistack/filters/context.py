@@ -125,6 +125,10 @@ class ContextBuilder:
             self._accepted = frozenset(p.name for p in parameters)
         self._extras: dict[tuple[str, ...], tuple[str, ...]] = {}
 
+    def takes(self, *names: str) -> bool:
+        """:returns: whether the constructor takes every one of ``names`` as a keyword."""
+        return self._accepted is None or self._accepted.issuperset(names)
+
     def _extra(self, values: Mapping[str, Any]) -> tuple[str, ...]:
         """:returns: the names in ``values`` the constructor does not take, worked out once
         per set of names (each caller passes the same names on every request)."""
@@ -143,8 +147,11 @@ class ContextBuilder:
         extra = self._extra(values)
         if not extra:
             return self.context_class(overwrite=overwrite, **values)
-        rest = {name: values.pop(name) for name in extra}
-        return self._attach(self.context_class(overwrite=overwrite, **values), rest)
+        rest = [(name, values.pop(name)) for name in extra]
+        context = self.context_class(overwrite=overwrite, **values)
+        for name, value in rest:
+            setattr(context, name, value)
+        return context
 
     def from_environ(self, environ: Mapping[str, Any], **values: Any) -> Any:
         """:returns: the class's ``from_environ(environ, ...)`` context plus ``values``."""

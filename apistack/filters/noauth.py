@@ -62,8 +62,12 @@ FORGEABLE_HEADER_PREFIXES = (
 
 
 # Finds a forgeable key in the newline-joined environ keys (a key holding a newline can only
-# cause a needless loop below, never a miss).
-_ANY_FORGED = re.compile("\n(?:" + "|".join(FORGEABLE_HEADER_PREFIXES) + ")")
+# cause a needless loop below, never a miss). Every prefix starts with HTTP_: written once
+# before the alternatives, it is a literal the regex engine scans for in C, which skips most
+# keys a third faster than trying each alternative at every newline.
+_ANY_FORGED = re.compile(
+    "\nHTTP_(?:" + "|".join(prefix[5:] for prefix in FORGEABLE_HEADER_PREFIXES) + ")"
+)
 
 
 def strip_identity_headers(environ: WSGIEnvironment) -> None:
@@ -75,6 +79,17 @@ def strip_identity_headers(environ: WSGIEnvironment) -> None:
     forged = [key for key in environ if key.startswith(FORGEABLE_HEADER_PREFIXES)]
     for key in forged:
         del environ[key]
+
+
+# What ``_context`` passes a context class's constructor directly when it takes them all.
+_DIRECT_VALUES = (
+    "overwrite",
+    "user_id",
+    "project_id",
+    "is_admin",
+    "request_id",
+    "global_request_id",
+)
 
 
 class NoAuth(Filter):
@@ -142,6 +157,9 @@ class NoAuth(Filter):
         ):
             raise ValueError(f"from_environ: context_class {context_class!r} has no from_environ")
         check_context_key(self.name, context_key, self.contexts.context_class)
+        self._direct = None
+        if not from_environ and self.contexts.takes(*_DIRECT_VALUES):
+            self._direct = self.contexts.context_class
         LOG.warning(
             "The noauth filter trusts any X-Auth-Token: never use it outside development "
             "and tests."
@@ -161,6 +179,20 @@ class NoAuth(Filter):
 
     def _context(self, environ: WSGIEnvironment, token: str) -> Any:
         user_id, _sep, project_id = token.partition(":")
+        if self._direct is not None:
+            # The usual case, a class whose constructor takes every value (oslo's, nova's,
+            # cinder's): called as it is, without the builder sorting the names on every
+            # request, which cost as much as the constructor itself.
+            context = self._direct(
+                overwrite=False,
+                user_id=user_id,
+                project_id=project_id or user_id,
+                is_admin=self.admin_all or user_id == self.admin_user,
+                request_id=environ.get(REQUEST_ID_KEY) or generate_request_id(),
+                global_request_id=environ.get(GLOBAL_REQUEST_ID_KEY),
+            )
+            context.remote_address = environ.get("REMOTE_ADDR")
+            return context
         values: dict[str, Any] = {
             "user_id": user_id,
             "project_id": project_id or user_id,

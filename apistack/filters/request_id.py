@@ -16,6 +16,7 @@ it, and log lines of the filters before auth show this request's id. cinder sets
 
 from __future__ import annotations
 
+import operator
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,7 @@ __all__ = ["GLOBAL_REQUEST_ID_KEY", "REQUEST_ID_KEY", "RequestId", "generate_req
 _INBOUND_ENVIRON_KEY = "HTTP_X_OPENSTACK_REQUEST_ID"
 _ID_PATTERN = re.compile(oslo_request_id.ID_FORMAT.lstrip("^").rstrip("$"))
 DEFAULT_COMPAT_HEADERS = ("x-compute-request-id",)
+_first = operator.itemgetter(0)
 
 # Version 4 and the RFC 4122 variant, set in a random 128-bit number.
 _UUID4_CLEAR = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
@@ -133,7 +135,7 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
             exc_info: OptExcInfo | None = None,
         ) -> Callable[[bytes], object]:
             # As oslo does, a header the application set itself is kept.
-            present = {name.lower() for name, _value in headers}
+            present = set(map(str.lower, map(_first, headers)))
             headers.extend((name, request_id) for name in wanted if name not in present)
             return start_response(status, headers, exc_info)
 

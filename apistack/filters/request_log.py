@@ -59,6 +59,10 @@ class RequestLog(Filter):
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not self.logger.isEnabledFor(logging.INFO):
+            # No line would be written: pass the request through untouched (logging caches
+            # the answer per logger; a level changed at run time clears that cache).
+            return self.application(environ, start_response)
         uri = request_uri(environ)
         answer: list[str] = []
 
@@ -84,8 +88,6 @@ class RequestLog(Filter):
     def _log(
         self, environ: WSGIEnvironment, uri: str, status: str, length: str, start: float
     ) -> None:
-        if not self.logger.isEnabledFor(logging.INFO):
-            return
         microversion = negotiated_version(environ) or "-"
         args = (
             environ.get("REMOTE_ADDR") or "-",

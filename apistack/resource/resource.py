@@ -52,7 +52,6 @@ __all__ = ["Resource", "ResourceOperation"]
 LOG = logging.getLogger(__name__)
 
 _BODY_METHODS = frozenset({"POST", "PUT"})
-_ROUTING_KEYS = ("controller", "format", "action")
 
 
 class Resource:
@@ -155,7 +154,7 @@ class Resource:
     def _dispatch(self, req: Request, version: APIVersionRequest) -> Any:
         """:returns: what to send: a ``ResponseObject``, a ``webob.Response`` or a fault."""
         action, args = self.get_action_args(req.environ)
-        body = self._read_body(req) if req.method in _BODY_METHODS else NO_BODY
+        body = self._read_body(req) if req.environ["REQUEST_METHOD"] in _BODY_METHODS else NO_BODY
         entry, key = self._resolve(action, body)
         method = entry.select(version)
         if method is None:
@@ -178,8 +177,8 @@ class Resource:
         """:returns: the routed action name and the path variables for the method."""
         routing = environ.get(ROUTING_ARGS_KEY)
         args = dict(routing[1]) if routing else {}
-        for key in _ROUTING_KEYS[:2]:
-            args.pop(key, None)
+        args.pop("controller", None)
+        args.pop("format", None)
         return str(args.pop("action", "")), args
 
     def _read_body(self, req: Request) -> Any:
