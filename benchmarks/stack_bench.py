@@ -395,35 +395,67 @@ def _balanced(split: str) -> bool:
     return "0" not in split.split("+")
 
 
+def _worker_cpu(stack: ServedStack) -> float:
+    """:returns: the CPU seconds (user + system) the stack's workers have used so far."""
+    ticks = 0
+    for pid in stack.worker_pids():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class ServedRun:
+    """One wrk run: throughput, the connection split, the workers' CPU per request."""
+
+    rps: float
+    split: str
+    cpu_us: float
+
+
 def _compare(wrk: str, path: str, stacks: dict[str, ServedStack]) -> None:
     """Interleave wrk runs on both apps until each has ``WRK_REPEAT`` runs in which every
     worker served (at most three times as many attempts); compare their medians."""
-    runs: dict[str, list[tuple[float, str]]] = {label: [] for label in stacks}
+    runs: dict[str, list[ServedRun]] = {label: [] for label in stacks}
     for _ in range(3 * WRK_REPEAT):
         for label, stack in stacks.items():
-            if sum(_balanced(split) for _, split in runs[label]) >= WRK_REPEAT:
+            if sum(_balanced(run.split) for run in runs[label]) >= WRK_REPEAT:
                 continue
             split = functools.partial(_connection_split, stack)
+            cpu = _worker_cpu(stack)
             result = run_wrk(wrk, stack.url + path, WRK_CONNECTIONS, WRK_SECONDS, split)
+            cpu = _worker_cpu(stack) - cpu
             assert result.non_2xx_3xx == 0, f"{label}: {result}"
-            runs[label].append((result.requests_per_second, result.note))
+            cpu_us = cpu / max(result.requests, 1) * 1e6
+            runs[label].append(ServedRun(result.requests_per_second, result.note, cpu_us))
+    _print_served(runs)
+
+
+def _print_served(runs: dict[str, list[ServedRun]]) -> None:
     print(
         f"Served: gunicorn, {WORKERS} workers, {' '.join(SERVE_OPTIONS)}; wrk -t1 "
         f"-c{WRK_CONNECTIONS} -d{WRK_SECONDS}s, keep-alive, interleaved; wrk shares the 2 cores "
-        "with the workers. Each run: req/s (client connections per worker, mid-run):"
+        "with the workers. Each run: req/s (client connections per worker, mid-run; the "
+        "workers' CPU per request):"
     )
-    medians = {}
+    medians, cpu = {}, {}
     for label, results in runs.items():
-        shown = ", ".join(f"{rps:.0f} ({split})" for rps, split in results)
+        shown = ", ".join(f"{run.rps:.0f} ({run.split}; {run.cpu_us:.0f} us)" for run in results)
         print(f"  {label:<6} runs: {shown}")
-        balanced = [rps for rps, split in results if _balanced(split)]
-        medians[label] = statistics.median(balanced or [rps for rps, _ in results])
+        balanced = [run.rps for run in results if _balanced(run.split)]
+        medians[label] = statistics.median(balanced or [run.rps for run in results])
+        cpu[label] = statistics.median(run.cpu_us for run in results)
         print(
             f"  {label:<6} median of {len(balanced)} runs where both workers served: "
-            f"{medians[label]:.0f} req/s"
+            f"{medians[label]:.0f} req/s; workers' CPU per request, median of all runs: "
+            f"{cpu[label]:.0f} us"
         )
     ratio = medians["stack"] / medians["bare"]
     print(f"  stack / bare  {ratio:5.0%}   ({_verdict(ratio >= 0.7)} >= 70%)")
+    print(
+        f"  bare / stack workers' CPU per request {cpu['bare'] / cpu['stack']:5.0%} (no target: "
+        "steadier than req/s when other processes share the cores)"
+    )
 
 
 def _long_run(wrk: str, path: str, stack: ServedStack) -> None:
