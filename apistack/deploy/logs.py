@@ -46,11 +46,11 @@ _ENVIRON: contextvars.ContextVar[WSGIEnvironment | None] = contextvars.ContextVa
 class LogLineFormatter(logging.Formatter):
     """``logging.Formatter`` with the same output and less work per line.
 
-    A served request writes a line at INFO; measured in a gunicorn worker, the standard
-    formatter took about 11 us of it. This one formats the date and time once per second
-    (``time.strftime`` for each line was most of the cost) and fills the format directly when
-    the record carries no exception or stack. Any other record, and any ``datefmt``, goes the
-    standard way.
+    A served request writes a line at INFO; measured in a gunicorn worker (thread CPU), the
+    standard formatter took about 11 us of it and this one about 7 us. It formats the date and
+    time once per second (``time.strftime`` for each line was most of the cost) and skips the
+    exception and stack steps when the record carries neither. Any other record, any
+    ``datefmt`` and any other format style go the standard way.
     """
 
     _second: tuple[int, str] = (-1, "")
