@@ -114,9 +114,10 @@ class PasteApplication(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
         self.cfg.apistack_client_timeout = self.serve_options.client_timeout
         idle = self.serve_options.tcp_keepidle
-        if idle > 0 and "when_ready" not in self.serve_options.settings:
-            # gunicorn's hook after it listens and before it forks the workers.
-            self.cfg.set("when_ready", lambda arbiter: tcp_keepalive(arbiter.LISTENERS, idle))
+        if idle > 0 and "post_fork" not in self.serve_options.settings:
+            # gunicorn's hook in each new worker, once it has its listening sockets: the
+            # master's, or (reuse_port) the worker's own, which the master never sees.
+            self.cfg.set("post_fork", lambda arbiter, worker: tcp_keepalive(worker.sockets, idle))
 
     def load(self) -> WSGIApplication:
         """gunicorn's hook, called in each worker: load the paste app."""

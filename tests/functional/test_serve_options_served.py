@@ -88,12 +88,16 @@ def _server_side_timers(stack: ServedStack) -> str:
         conn.close()
 
 
+@pytest.mark.parametrize("reuse_port", [False, True], ids=["shared", "reuse_port"])
 @pytest.mark.parametrize(("idle", "expected"), [("600", True), ("0", False)])
 def test_tcp_keepalive_on_accepted_connections(
-    serve_ini: ServeIni, tmp_path: Path, idle: str, expected: bool
+    serve_ini: ServeIni, tmp_path: Path, idle: str, expected: bool, reuse_port: bool
 ) -> None:
-    options = ["--tcp-keepidle", idle]
-    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+    # With reuse_port each worker opens its own listening socket (the kernel spreads new
+    # connections over them); those must get TCP keep-alive too.
+    options = ["--tcp-keepidle", idle] + (["--gunicorn", "reuse_port=true"] if reuse_port else [])
+    globals_ = {"state_dir": str(tmp_path)}
+    stack = serve_ini(API_PASTE, globals=globals_, options=options, workers=2)
     timers = _server_side_timers(stack)
     assert timers.strip(), "no established connection seen"
     assert ("timer:(keepalive" in timers) is expected, timers
