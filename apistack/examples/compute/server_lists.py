@@ -15,11 +15,12 @@ servers the project has (``benchmarks/pagination_bench.py``).
 from __future__ import annotations
 
 import itertools
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, TypeVar
 
 from apistack.examples.compute import schemas
 from apistack.examples.compute.name_filter import name_matcher
-from apistack.examples.compute.records import ScanFilter, ServerRecord
+from apistack.examples.compute.records import ScanFilter
 from apistack.examples.compute.server_actions import ServerActionsController
 from apistack.examples.compute.server_base import identity
 from apistack.examples.compute.views import (
@@ -28,7 +29,7 @@ from apistack.examples.compute.views import (
     collection_links,
     page_limit,
     server_detail,
-    server_summary,
+    server_summaries,
 )
 from apistack.resource import Fault, Forbidden, Request, expected_errors, validation
 
@@ -39,6 +40,7 @@ _FILTERED_BATCH = 200
 _NO_FILTER = ScanFilter()
 _TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
 _FALSE = frozenset({"0", "f", "false", "off", "n", "no"})
+T = TypeVar("T")
 
 
 def _flag(name: str, raw: str) -> bool:
@@ -94,9 +96,12 @@ class ServerListsController(ServerActionsController):
             raise Fault(400, f"marker [{marker}] not found")
         return record.seq
 
-    def _listed(self, req: Request, policy: str, limit: int) -> list[ServerRecord]:
-        """One page, newest first: the store is read only until ``limit`` servers pass the
-        filters, so an unfiltered page costs the same however many servers the project has."""
+    def _listed(
+        self, req: Request, policy: str, limit: int, scan: Callable[..., Iterator[T]]
+    ) -> list[T]:
+        """One page, newest first, read with ``scan`` (the store's ``scan`` or
+        ``scan_summaries``) only until ``limit`` servers pass the filters, so an unfiltered
+        page costs the same however many servers the project has."""
         scope = self._scope(req, policy)
         where = self._filter(req)
         before = self._after_marker(req, scope)
@@ -104,16 +109,20 @@ class ServerListsController(ServerActionsController):
             return []
         filtered = where != _NO_FILTER
         batch = max(limit, _FILTERED_BATCH) if filtered else limit
-        records = self.store.scan(scope, before, batch=batch, where=where if filtered else None)
-        return list(itertools.islice(records, limit))
+        return list(
+            itertools.islice(scan(scope, before, batch, where if filtered else None), limit)
+        )
 
     def _page(self, req: Request, policy: str, detailed: bool) -> dict[str, Any]:
         limit = page_limit(req, self.max_limit)
-        page = self._listed(req, policy, limit)
-        items = [
-            server_detail(req, r) if detailed else server_summary(req, r)
-            for r in (self.settled(page) if detailed else page)
-        ]
+        if detailed:
+            records = self.settled(self._listed(req, policy, limit, self.store.scan))
+            items = [server_detail(req, record) for record in records]
+        else:
+            # A plain list shows id, name and links: the store reads only those columns.
+            items = server_summaries(
+                req, self._listed(req, policy, limit, self.store.scan_summaries)
+            )
         result: dict[str, Any] = {"servers": items}
         collection = "servers/detail" if detailed else "servers"
         next_links = collection_links(req, collection, items, limit)
