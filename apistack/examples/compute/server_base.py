@@ -28,9 +28,19 @@ __all__ = [
 TRANSITIONAL = ("BUILD", "REBOOT", "HARD_REBOOT")
 
 
+# (second, its text): strftime costs a microsecond, and most calls fall in the same second.
+_LAST_NOW: list[tuple[int, str]] = [(-1, "")]
+
+
 def utc_now() -> str:
     """:returns: the current UTC time as nova prints it (``2026-11-21T04:58:35Z``)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    second = int(time.time())
+    last = _LAST_NOW[0]
+    if last[0] == second:
+        return last[1]
+    text = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
+    _LAST_NOW[0] = (second, text)
+    return text
 
 
 def active_fields() -> dict[str, Any]:

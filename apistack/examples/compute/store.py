@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import os
 import sqlite3
 import threading
@@ -110,9 +111,19 @@ def _column_value(name: str, value: Any) -> Any:
     return int(value) if name == "locked" else value
 
 
-def _to_values(record: ServerRecord) -> tuple[Any, ...]:
+# Reads every field in one C call, in column order.
+_FIELDS: Callable[[ServerRecord], tuple[Any, ...]] = operator.attrgetter(*_COLUMNS)
+_VALUE_JSON_INDEXES = tuple(index - 1 for index in _JSON_INDEXES)
+
+
+def _to_values(record: ServerRecord) -> list[Any]:
     """:returns: the record's columns in ``_COLUMNS`` order (for ``_INSERT``)."""
-    return tuple(_column_value(name, getattr(record, name)) for name in _COLUMNS)
+    values = list(_FIELDS(record))
+    for index in _VALUE_JSON_INDEXES:
+        value = values[index]
+        values[index] = "{}" if value == {} else _dump_json(value)
+    values[_LOCKED_INDEX - 1] = int(values[_LOCKED_INDEX - 1])
+    return values
 
 
 _scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
