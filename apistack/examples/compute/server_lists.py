@@ -15,7 +15,7 @@ servers the project has (``benchmarks/pagination_bench.py``).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from apistack.examples.compute import schemas
@@ -58,9 +58,10 @@ class ServerListsController(ServerActionsController):
 
     max_limit: ClassVar[int] = MAX_LIMIT
 
-    def _scope(self, req: Request, policy: str) -> str | None:
+    @staticmethod
+    def _scope(req: Request, params: Mapping[str, str], policy: str) -> str | None:
         """:returns: the project whose servers are listed; None for every project."""
-        who, params = identity(req), req.GET
+        who = identity(req)
         all_tenants = "all_tenants" in params and (
             not params["all_tenants"] or _flag("all_tenants", params["all_tenants"])
         )
@@ -74,9 +75,10 @@ class ServerListsController(ServerActionsController):
         return who.project_id
 
     @staticmethod
-    def _filter(req: Request) -> ScanFilter:
+    def _filter(req: Request, params: Mapping[str, str]) -> ScanFilter:
         """:returns: the ``name``, ``status`` and ``locked`` filters of the query."""
-        params = req.GET
+        if not params:
+            return _NO_FILTER
         locked = None
         if "locked" in params and req.api_version_request >= LOCKED_VERSION:
             locked = _flag("locked", params["locked"])
@@ -86,9 +88,9 @@ class ServerListsController(ServerActionsController):
             locked=locked,
         )
 
-    def _after_marker(self, req: Request, scope: str | None) -> int | None:
+    def _after_marker(self, params: Mapping[str, str], scope: str | None) -> int | None:
         """:returns: the ``seq`` of the ``marker`` server (the page starts below it)."""
-        marker = req.GET.get("marker")
+        marker = params.get("marker")
         if marker is None:
             return None
         record = self.store.get(marker)
@@ -102,9 +104,10 @@ class ServerListsController(ServerActionsController):
         """One page, newest first, read with ``scan`` (the store's ``scan`` or
         ``scan_summaries``) only until ``limit`` servers pass the filters, so an unfiltered
         page costs the same however many servers the project has."""
-        scope = self._scope(req, policy)
-        where = self._filter(req)
-        before = self._after_marker(req, scope)
+        params = req.GET
+        scope = self._scope(req, params, policy)
+        where = self._filter(req, params)
+        before = self._after_marker(params, scope)
         if limit == 0:
             return []
         filtered = where != _NO_FILTER
