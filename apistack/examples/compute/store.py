@@ -161,7 +161,7 @@ def _from_row(row: sqlite3.Row | tuple[Any, ...]) -> ServerRecord:
 
 
 #: ``(id, name)`` of a row selected with ``_SUMMARY`` or ``_FILTERED_SUMMARY``, in C.
-_summary: Callable[[sqlite3.Row], tuple[str, str]] = operator.itemgetter(1, 2)
+_summary: Callable[[Any], tuple[str, str]] = operator.itemgetter(1, 2)
 
 
 @functools.lru_cache(maxsize=256)
@@ -201,8 +201,9 @@ class SQLiteServerStore:
     def _open(self) -> sqlite3.Connection:
         # isolation_level=None: autocommit, so each statement is its own transaction and
         # sqlite3 sends no BEGIN of its own.
+        # Rows are plain tuples, read by position (see _from_row); only a filtered scan
+        # asks for sqlite3.Row, whose columns ScanFilter reads by name.
         conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        conn.row_factory = sqlite3.Row
         for pragma in _PRAGMAS:
             conn.execute(pragma)
         return conn
@@ -275,17 +276,19 @@ class SQLiteServerStore:
         before_seq: int | None,
         batch: int,
         where: ScanFilter | None,
-    ) -> Iterator[sqlite3.Row]:
+    ) -> Iterator[Any]:
         """:returns: the rows that ``scan`` describes, read with ``pages`` (every project's
         page query and one project's, each selecting ``seq`` first)."""
-        conn = self._connection()
+        cursor = self._connection().cursor()
+        if where is not None:
+            cursor.row_factory = sqlite3.Row
         page_all, page_project = pages
         before = before_seq if before_seq is not None else _AFTER_LAST
         while True:
             if project_id is None:
-                rows = conn.execute(page_all, (before, batch)).fetchall()
+                rows = cursor.execute(page_all, (before, batch)).fetchall()
             else:
-                rows = conn.execute(page_project, (project_id, before, batch)).fetchall()
+                rows = cursor.execute(page_project, (project_id, before, batch)).fetchall()
             if where is None:
                 yield from rows
             else:
