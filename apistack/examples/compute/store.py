@@ -6,9 +6,8 @@ connection (a connection opened before a fork is never reused by the child), and
 cached in memory, so several gunicorn workers see one consistent store and servers survive a
 restart.
 
-Every statement a request runs is a fixed string with positional parameters: sqlite3 keeps
-each one prepared in its per-connection statement cache, so no SQL is built or parsed per
-request. Rows are read by position; a plain list reads only the three columns it shows.
+Every statement is a fixed text from ``server_table`` (kept prepared by sqlite3's statement
+cache); a plain list reads only the three columns it shows.
 
 Fork rule (SQLite's own): no connection may be open in a process when it forks, or the child's
 locks are miscounted and a WAL can be deleted under another writer. The constructor leaves no
@@ -19,20 +18,33 @@ thread's connection for anyone else who must fork.
 
 from __future__ import annotations
 
-import functools
-import json
-import operator
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import fields
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from apistack.examples.compute.records import ScanFilter, ServerRecord, ServerStore
+from apistack.examples.compute.server_table import (
+    AFTER_LAST,
+    COLUMNS,
+    DELETE,
+    FILTERED_SUMMARY_PAGES,
+    GET,
+    INSERT,
+    LIST_ALL,
+    LIST_PROJECT,
+    RECORD_PAGES,
+    SCHEMA,
+    SUMMARY_PAGES,
+    column_value,
+    from_row,
+    summary,
+    to_values,
+    update_sql,
+)
 from apistack.process import process_id
-from apistack.resource.results import serialize_json
 
 # ScanFilter, ServerRecord and ServerStore are re-exported: this module was their home before
 # records.py, and code written against it keeps working.
@@ -50,46 +62,7 @@ __all__ = [
 STATE_DIR_ENV = "APISTACK_STATE_DIR"
 DEFAULT_STATE_DIR = ".state"
 _BUSY_TIMEOUT_MS = 10_000
-# Above every seq SQLite can hand out (an INTEGER PRIMARY KEY is a signed 64-bit integer).
-_AFTER_LAST = 2**63 - 1
 
-_COLUMNS = tuple(f.name for f in fields(ServerRecord) if f.name != "seq")
-_JSON_COLUMNS = frozenset({"metadata", "addresses"})
-_SELECT = f"SELECT seq, {', '.join(_COLUMNS)} FROM servers"
-_GET = f"{_SELECT} WHERE id = ?"
-_LIST_ALL = f"{_SELECT} ORDER BY seq DESC"
-_LIST_PROJECT = f"{_SELECT} WHERE project_id = ? ORDER BY seq DESC"
-# A page: the rows below a seq, newest first; the project's (on its index) or everyone's.
-_PAGE = "WHERE seq < ? ORDER BY seq DESC LIMIT ?"
-_PROJECT_PAGE = "WHERE project_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?"
-# What a plain list shows (id, name), and what its filters read too (status, locked):
-# sqlite3 costs about 0.13 us per column of every row, so a list reads only these.
-_SUMMARY = "SELECT seq, id, name FROM servers"
-_FILTERED_SUMMARY = "SELECT seq, id, name, status, locked FROM servers"
-_RECORD_PAGES = (f"{_SELECT} {_PAGE}", f"{_SELECT} {_PROJECT_PAGE}")
-_SUMMARY_PAGES = (f"{_SUMMARY} {_PAGE}", f"{_SUMMARY} {_PROJECT_PAGE}")
-_FILTERED_SUMMARY_PAGES = (
-    f"{_FILTERED_SUMMARY} {_PAGE}",
-    f"{_FILTERED_SUMMARY} {_PROJECT_PAGE}",
-)
-_COLUMN_SET = frozenset(_COLUMNS)
-_JSON_INDEXES = tuple(1 + _COLUMNS.index(name) for name in sorted(_JSON_COLUMNS))
-_LOCKED_INDEX = 1 + _COLUMNS.index("locked")
-_INSERT = (
-    f"INSERT INTO servers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
-)
-_DELETE = "DELETE FROM servers WHERE id = ?"
-# seq is the rowid: a new row gets the largest seq so far plus one, so the newest server still
-# has the largest (AUTOINCREMENT would also update sqlite_sequence on every insert, a fifth of
-# its cost, only to never reuse the seq of a newest server deleted meanwhile).
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS servers (
-    seq INTEGER PRIMARY KEY,
-    {", ".join(f"{name} {'TEXT' if name != 'power_state' else 'INTEGER'}" for name in _COLUMNS)}
-);
-CREATE UNIQUE INDEX IF NOT EXISTS servers_id ON servers (id);
-CREATE INDEX IF NOT EXISTS servers_project ON servers (project_id, seq);
-"""
 # WAL: readers never wait for the writer, so several workers read while one writes.
 # synchronous=NORMAL: in WAL mode a commit then needs no fsync (only checkpoints do); a power
 # loss may drop the last commits but never corrupts the file, the right trade for an example.
@@ -104,75 +77,6 @@ def resolve_state_dir(state_dir: str | os.PathLike[str] | None = None) -> Path:
     """:returns: ``state_dir``, else ``$APISTACK_STATE_DIR``, else ``./.state``."""
     chosen = state_dir or os.environ.get(STATE_DIR_ENV) or DEFAULT_STATE_DIR
     return Path(chosen).expanduser().resolve()
-
-
-def _dump_json(value: Any) -> str:
-    # apistack's response encoder: json.dumps's text, without building an encoder per call.
-    return serialize_json(value).decode("ascii")
-
-
-def _column_value(name: str, value: Any) -> Any:
-    """:returns: ``value`` of field ``name`` as its column stores it."""
-    if name in _JSON_COLUMNS:
-        return "{}" if value == {} else _dump_json(value)
-    return int(value) if name == "locked" else value
-
-
-# Reads every field in one C call, in column order.
-_FIELDS: Callable[[ServerRecord], tuple[Any, ...]] = operator.attrgetter(*_COLUMNS)
-_VALUE_JSON_INDEXES = tuple(index - 1 for index in _JSON_INDEXES)
-
-
-def _to_values(record: ServerRecord) -> list[Any]:
-    """:returns: the record's columns in ``_COLUMNS`` order (for ``_INSERT``)."""
-    values = list(_FIELDS(record))
-    for index in _VALUE_JSON_INDEXES:
-        value = values[index]
-        values[index] = "{}" if value == {} else _dump_json(value)
-    values[_LOCKED_INDEX - 1] = int(values[_LOCKED_INDEX - 1])
-    return values
-
-
-_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-
-
-def _json_column(text: str) -> Any:
-    """``json.loads`` of what ``_to_values`` stored, without its three Python-level wrappers
-    (most of the cost of parsing a short document)."""
-    try:
-        value, end = _scan_json(text, 0)
-    except (StopIteration, ValueError):  # not a document that starts at 0: let json say why
-        return json.loads(text)
-    return value if end == len(text) else json.loads(text)
-
-
-def _from_row(row: sqlite3.Row | tuple[Any, ...]) -> ServerRecord:
-    """:returns: the record of a row selected with ``_SELECT`` (``seq``, then ``_COLUMNS``),
-    built by position: no dict of 22 names per row."""
-    values = list(row)
-    for index in _JSON_INDEXES:
-        text = values[index]
-        # Most servers have no metadata: skip the parser for the empty object.
-        values[index] = {} if not text or text == "{}" else _json_column(text)
-    values[_LOCKED_INDEX] = bool(int(values[_LOCKED_INDEX] or 0))
-    record = ServerRecord(*values[1:])
-    record.seq = values[0]
-    return record
-
-
-#: ``(id, name)`` of a row selected with ``_SUMMARY`` or ``_FILTERED_SUMMARY``, in C.
-_summary: Callable[[Any], tuple[str, str]] = operator.itemgetter(1, 2)
-
-
-@functools.lru_cache(maxsize=256)
-def _update_sql(names: tuple[str, ...], statuses: int) -> str:
-    """:returns: the ``UPDATE`` of ``names``, guarded by ``statuses`` status placeholders
-    (-1: no guard); one text per shape, so sqlite3's statement cache keeps it prepared."""
-    assignments = ", ".join(["seq = seq", *(f"{name} = ?" for name in names)])
-    where = "id = ?"
-    if statuses >= 0:
-        where += f" AND status IN ({', '.join('?' * statuses) or 'NULL'})"
-    return f"UPDATE servers SET {assignments} WHERE {where}"
 
 
 class SQLiteServerStore:
@@ -194,14 +98,14 @@ class SQLiteServerStore:
         # executescript commits by itself; IF NOT EXISTS makes concurrent workers harmless.
         setup = self._open()
         try:
-            setup.executescript(_SCHEMA)
+            setup.executescript(SCHEMA)
         finally:
             setup.close()
 
     def _open(self) -> sqlite3.Connection:
         # isolation_level=None: autocommit, so each statement is its own transaction and
         # sqlite3 sends no BEGIN of its own.
-        # Rows are plain tuples, read by position (see _from_row); only a filtered scan
+        # Rows are plain tuples, read by position (see from_row); only a filtered scan
         # asks for sqlite3.Row, whose columns ScanFilter reads by name.
         conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         for pragma in _PRAGMAS:
@@ -227,23 +131,23 @@ class SQLiteServerStore:
         """Insert a new server; :returns: the record as stored."""
         # One statement is its own transaction (autocommit): no BEGIN/COMMIT round trips, and
         # a lone statement takes the write lock at once, so it cannot deadlock upgrading.
-        cursor = self._connection().execute(_INSERT, _to_values(record))
+        cursor = self._connection().execute(INSERT, to_values(record))
         record.seq = int(cursor.lastrowid or 0)
         return record
 
     def get(self, server_id: str) -> ServerRecord | None:
         """See ``ServerStore.get``."""
-        found = self._connection().execute(_GET, (server_id,)).fetchone()
-        return _from_row(found) if found is not None else None
+        found = self._connection().execute(GET, (server_id,)).fetchone()
+        return from_row(found) if found is not None else None
 
     def list(self, project_id: str | None) -> list[ServerRecord]:
         """See ``ServerStore.list``: one indexed query, the project's or every server."""
         conn = self._connection()
         if project_id is None:
-            rows = conn.execute(_LIST_ALL)
+            rows = conn.execute(LIST_ALL)
         else:
-            rows = conn.execute(_LIST_PROJECT, (project_id,))
-        return [_from_row(row) for row in rows.fetchall()]
+            rows = conn.execute(LIST_PROJECT, (project_id,))
+        return [from_row(row) for row in rows.fetchall()]
 
     def scan(
         self,
@@ -255,7 +159,7 @@ class SQLiteServerStore:
         """See ``ServerStore.scan``: indexed range queries on ``(project_id, seq)``, each
         starting below the last row read (no cursor stays open between batches); ``where``
         is checked on the row, before a record is built."""
-        return map(_from_row, self._rows(_RECORD_PAGES, project_id, before_seq, batch, where))
+        return map(from_row, self._rows(RECORD_PAGES, project_id, before_seq, batch, where))
 
     def scan_summaries(
         self,
@@ -266,8 +170,8 @@ class SQLiteServerStore:
     ) -> Iterator[tuple[str, str]]:
         """See ``ServerStore.scan_summaries``: ``scan`` reading three columns (five with
         ``where``), not 22."""
-        pages = _SUMMARY_PAGES if where is None else _FILTERED_SUMMARY_PAGES
-        return map(_summary, self._rows(pages, project_id, before_seq, batch, where))
+        pages = SUMMARY_PAGES if where is None else FILTERED_SUMMARY_PAGES
+        return map(summary, self._rows(pages, project_id, before_seq, batch, where))
 
     def _rows(
         self,
@@ -283,7 +187,7 @@ class SQLiteServerStore:
         if where is not None:
             cursor.row_factory = sqlite3.Row
         page_all, page_project = pages
-        before = before_seq if before_seq is not None else _AFTER_LAST
+        before = before_seq if before_seq is not None else AFTER_LAST
         while True:
             if project_id is None:
                 rows = cursor.execute(page_all, (before, batch)).fetchall()
@@ -305,20 +209,20 @@ class SQLiteServerStore:
     ) -> ServerRecord | None:
         """See ``ServerStore.update``: one ``UPDATE`` guarded by the status (atomic on its
         own), then a read."""
-        unknown = set(changes) - _COLUMN_SET
+        unknown = set(changes).difference(COLUMNS)
         if unknown:
             raise KeyError(f"not server fields: {sorted(unknown)}")
         names = tuple(changes)
-        params = [_column_value(name, changes[name]) for name in names]
+        params = [column_value(name, changes[name]) for name in names]
         params.append(server_id)
         statuses = -1
         if only_if_status is not None:
             allowed = tuple(only_if_status)
             statuses = len(allowed)
             params.extend(allowed)
-        cursor = self._connection().execute(_update_sql(names, statuses), params)
+        cursor = self._connection().execute(update_sql(names, statuses), params)
         return self.get(server_id) if cursor.rowcount else None
 
     def delete(self, server_id: str) -> bool:
         """Delete a server; :returns: whether it existed."""
-        return self._connection().execute(_DELETE, (server_id,)).rowcount > 0
+        return self._connection().execute(DELETE, (server_id,)).rowcount > 0
