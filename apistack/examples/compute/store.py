@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -187,19 +187,16 @@ class SQLiteServerStore:
         if where is not None:
             cursor.row_factory = sqlite3.Row
         page_all, page_project = pages
-        before = before_seq if before_seq is not None else AFTER_LAST
-        while True:
+
+        def read(before: int) -> list[Any]:
             if project_id is None:
-                rows = cursor.execute(page_all, (before, batch)).fetchall()
-            else:
-                rows = cursor.execute(page_project, (project_id, before, batch)).fetchall()
-            if where is None:
-                yield from rows
-            else:
-                yield from (row for row in rows if where.passes(row))
-            if len(rows) < batch:
-                return
-            before = int(rows[-1][0])
+                return cursor.execute(page_all, (before, batch)).fetchall()
+            return cursor.execute(page_project, (project_id, before, batch)).fetchall()
+
+        rows = read(before_seq if before_seq is not None else AFTER_LAST)
+        if len(rows) < batch:  # the usual page: one batch, iterated with no generator between
+            return iter(rows) if where is None else filter(where.passes, rows)
+        return _batches(rows, read, batch, where)
 
     def update(
         self,
@@ -226,3 +223,15 @@ class SQLiteServerStore:
     def delete(self, server_id: str) -> bool:
         """Delete a server; :returns: whether it existed."""
         return self._connection().execute(DELETE, (server_id,)).rowcount > 0
+
+
+def _batches(
+    rows: list[Any], read: Callable[[int], list[Any]], batch: int, where: ScanFilter | None
+) -> Iterator[Any]:
+    """:returns: ``rows`` (a full batch) and then the next batches ``read`` below the last
+    row's seq, each read only when the one before is used up."""
+    while True:
+        yield from rows if where is None else filter(where.passes, rows)
+        if len(rows) < batch:
+            return
+        rows = read(int(rows[-1][0]))
