@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from apistack.examples.compute.server_table import (
     LIST_PROJECT,
     RECORD_PAGES,
     SCHEMA,
+    SEQ_OF,
     SUMMARY_PAGES,
     column_value,
     from_row,
@@ -168,10 +169,25 @@ class SQLiteServerStore:
         batch: int = 64,
         where: ScanFilter | None = None,
     ) -> Iterator[tuple[str, str]]:
-        """See ``ServerStore.scan_summaries``: ``scan`` reading three columns (five with
+        """See ``ServerStore.scan_summaries``: ``scan`` reading two columns (five with
         ``where``), not 22."""
-        pages = SUMMARY_PAGES if where is None else FILTERED_SUMMARY_PAGES
+        if where is None:
+            # The (id, name) rows are the summaries; a seq is looked up only to read on
+            # past a full batch.
+            return self._rows(SUMMARY_PAGES, project_id, before_seq, batch, None, self._seq_of)
+        pages = FILTERED_SUMMARY_PAGES
         return map(summary, self._rows(pages, project_id, before_seq, batch, where))
+
+    def _seq_of(self, rows: Sequence[Any], before: int) -> int:
+        """:returns: the seq of the last of ``rows`` (id first) that is still stored, or
+        ``before`` (the batch's own bound) when none is: either way, exactly the rows not yet
+        read lie below it, whatever was deleted meanwhile."""
+        conn = self._connection()
+        for row in reversed(rows):
+            found = conn.execute(SEQ_OF, (row[0],)).fetchone()
+            if found is not None:
+                return int(found[0])
+        return before
 
     def _rows(
         self,
@@ -180,9 +196,11 @@ class SQLiteServerStore:
         before_seq: int | None,
         batch: int,
         where: ScanFilter | None,
+        seq_of: Callable[[Sequence[Any], int], int] | None = None,
     ) -> Iterator[Any]:
         """:returns: the rows that ``scan`` describes, read with ``pages`` (every project's
-        page query and one project's, each selecting ``seq`` first)."""
+        page query and one project's), each selecting ``seq`` first unless ``seq_of`` finds
+        the seq below which the next batch starts."""
         cursor = self._connection().cursor()
         if where is not None:
             cursor.row_factory = sqlite3.Row
@@ -193,10 +211,11 @@ class SQLiteServerStore:
                 return cursor.execute(page_all, (before, batch)).fetchall()
             return cursor.execute(page_project, (project_id, before, batch)).fetchall()
 
-        rows = read(before_seq if before_seq is not None else AFTER_LAST)
+        before = before_seq if before_seq is not None else AFTER_LAST
+        rows = read(before)
         if len(rows) < batch:  # the usual page: one batch, iterated with no generator between
             return iter(rows) if where is None else filter(where.passes, rows)
-        return _batches(rows, read, batch, where)
+        return _batches(rows, before, read, seq_of or _first_column, where)
 
     def update(
         self,
@@ -225,13 +244,24 @@ class SQLiteServerStore:
         return self._connection().execute(DELETE, (server_id,)).rowcount > 0
 
 
+def _first_column(rows: Sequence[Any], before: int) -> int:
+    """:returns: the seq of the last of ``rows``, selected first."""
+    return int(rows[-1][0])
+
+
 def _batches(
-    rows: list[Any], read: Callable[[int], list[Any]], batch: int, where: ScanFilter | None
+    rows: list[Any],
+    before: int,
+    read: Callable[[int], list[Any]],
+    seq_of: Callable[[Sequence[Any], int], int],
+    where: ScanFilter | None,
 ) -> Iterator[Any]:
-    """:returns: ``rows`` (a full batch) and then the next batches ``read`` below the last
-    row's seq, each read only when the one before is used up."""
+    """:returns: ``rows`` (a full batch, read below ``before``) and then the next batches
+    ``read`` below what ``seq_of`` finds, each read only when the one before is used up."""
+    batch = len(rows)
     while True:
         yield from rows if where is None else filter(where.passes, rows)
         if len(rows) < batch:
             return
-        rows = read(int(rows[-1][0]))
+        before = seq_of(rows, before)
+        rows = read(before)

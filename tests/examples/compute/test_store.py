@@ -122,3 +122,20 @@ def test_update_writes_only_the_named_fields(tmp_path: Path) -> None:
     assert (changed.metadata, changed.name, changed.seq) == ({"k": "v"}, "n", record.seq)
     assert store.update("a", {"status": "X"}, only_if_status=()) is None
     assert store.update("a", {}) == changed
+
+
+def test_summaries_read_on_past_rows_deleted_meanwhile(tmp_path: Path) -> None:
+    cases = (
+        (["s6"], ["s7", "s6", "s5", "s4", "s3", "s2", "s1", "s0"]),  # the batch's last row
+        (["s7", "s6"], ["s7", "s6", "s5", "s4", "s3", "s2", "s1", "s0"]),  # the whole batch
+        (["s6", "s5"], ["s7", "s6", "s4", "s3", "s2", "s1", "s0"]),  # and the next unread row
+    )
+    for case, (gone, expected) in enumerate(cases):
+        store = SQLiteServerStore(tmp_path / str(case))
+        for i in range(8):
+            store.add(_record(f"s{i}"))
+        summaries = store.scan_summaries("p", batch=2)
+        first = [next(summaries)[0], next(summaries)[0]]
+        for server_id in gone:
+            store.delete(server_id)
+        assert first + [server_id for server_id, _name in summaries] == expected
