@@ -7,7 +7,7 @@ cached in memory, so several gunicorn workers see one consistent store and serve
 restart.
 
 Every statement is a fixed text from ``server_table`` (kept prepared by sqlite3's statement
-cache); a plain list reads only the three columns it shows.
+cache); a plain list reads only the two columns it shows.
 
 Fork rule (SQLite's own): no connection may be open in a process when it forks, or the child's
 locks are miscounted and a WAL can be deleted under another writer. The constructor leaves no
