@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any
 
 from oslo_middleware import cors as oslo_cors
 
-from apistack.filters.oslo_wsgi import WEBOB_METHODS, HeaderEdit, call_through
+from apistack.filters.oslo_wsgi import (
+    WEBOB_METHODS,
+    HeaderEdit,
+    call_through,
+    is_call_through_filter,
+)
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -50,13 +55,29 @@ class CORS(oslo_cors.CORS):
     :param conf: paste's options (a dict) or a ``ConfigOpts``, exactly as oslo's class takes.
     """
 
+    #: Answers come out as ``call_through`` makes them (see ``is_call_through_filter``).
+    calls_through = True
+    # oslo types it as optional; a filter in a pipeline always has one (and a cast() would
+    # be a function call on every request).
+    application: WSGIApplication
+
+    def __init__(self, application: WSGIApplication | None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(application, *args, **kwargs)
+        self._inner_through = is_call_through_filter(application)
+
     def __call__(  # type: ignore[override]
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] in _PREFLIGHT_OR_WEBOB:
             return super().__call__(environ, start_response)
-        application = cast("WSGIApplication", self.application)
-        return call_through(application, environ, start_response, self._simple_request(environ))
+        edit = self._simple_request(environ)
+        return call_through(
+            self.application,
+            environ,
+            start_response,
+            edit,
+            inner_calls_through=self._inner_through,
+        )
 
     def _simple_request(self, environ: WSGIEnvironment) -> HeaderEdit | None:
         """:returns: what oslo's ``_apply_cors_request_headers`` does to this request's

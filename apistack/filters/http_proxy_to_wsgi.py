@@ -15,12 +15,12 @@ paste's value into its ``ConfigOpts``, on every request): no configuration is re
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from oslo_config import cfg
 from oslo_middleware import http_proxy_to_wsgi as oslo_proxy
 
-from apistack.filters.oslo_wsgi import WEBOB_METHODS, call_through
+from apistack.filters.oslo_wsgi import WEBOB_METHODS, call_through, is_call_through_filter
 
 if TYPE_CHECKING:
     import webob
@@ -44,6 +44,12 @@ class HTTPProxyToWSGI(oslo_proxy.HTTPProxyToWSGI):
     :param conf: paste's options (a dict) or a ``ConfigOpts``, exactly as oslo's class takes.
     """
 
+    #: Answers come out as ``call_through`` makes them (see ``is_call_through_filter``).
+    calls_through = True
+    # oslo types it as optional; a filter in a pipeline always has one (and a cast() would
+    # be a function call on every request).
+    application: WSGIApplication
+
     def __init__(
         self,
         application: WSGIApplication | None,
@@ -52,6 +58,7 @@ class HTTPProxyToWSGI(oslo_proxy.HTTPProxyToWSGI):
         super().__init__(application, conf)
         #: ``enable_proxy_headers_parsing``, as configured when the filter was built.
         self.enabled = bool(self._conf_get("enable_proxy_headers_parsing"))
+        self._inner_through = is_call_through_filter(application)
 
     def __call__(  # type: ignore[override]
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -60,7 +67,9 @@ class HTTPProxyToWSGI(oslo_proxy.HTTPProxyToWSGI):
             return super().__call__(environ, start_response)
         if self.enabled:
             rewrite_environ(environ)
-        return call_through(cast("WSGIApplication", self.application), environ, start_response)
+        return call_through(
+            self.application, environ, start_response, inner_calls_through=self._inner_through
+        )
 
     def process_request(self, req: webob.Request) -> None:
         """oslo's hook, used for the requests that go through oslo's ``__call__``."""

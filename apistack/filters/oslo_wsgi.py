@@ -28,7 +28,13 @@ if TYPE_CHECKING:
     from _typeshed import OptExcInfo
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["WEBOB_METHODS", "HeaderEdit", "absolute_location", "call_through"]
+__all__ = [
+    "WEBOB_METHODS",
+    "HeaderEdit",
+    "absolute_location",
+    "call_through",
+    "is_call_through_filter",
+]
 
 #: Requests a replacing filter hands to oslo's WebOb ``__call__``: rare, and WebOb answers a
 #: ``HEAD`` without the body the application produced.
@@ -61,19 +67,36 @@ def absolute_location(
     return headers
 
 
+def is_call_through_filter(application: object) -> bool:
+    """:returns: whether ``application`` is a filter that calls its own application through
+    ``call_through`` (its class sets ``calls_through = True``): everything it answers already
+    went through what ``call_through`` does, with the same environ, so an outer filter's
+    ``Location`` pass could only find ``Location`` absolute already."""
+    return getattr(application, "calls_through", False) is True
+
+
 def call_through(
     application: WSGIApplication,
     environ: WSGIEnvironment,
     start_response: StartResponse,
     edit: HeaderEdit | None = None,
+    *,
+    inner_calls_through: bool = False,
 ) -> Iterable[bytes]:
     """Call ``application`` as oslo's ``ConfigurableMiddleware`` would, for a request not in
     ``WEBOB_METHODS``, and let ``edit`` change the response headers on the way out.
 
     :param edit: applied to the application's headers before ``Location`` is made absolute
         (oslo's ``process_response`` runs before WebOb writes the response).
+    :param inner_calls_through: ``application`` does all this itself (see
+        ``is_call_through_filter``): only ``edit`` is left to do, and without one the
+        request goes straight through (``cors`` around ``http_proxy_to_wsgi``, nova's order).
     :returns: the application's body iterable, or the raised ``HTTPException``'s.
     """
+    if inner_calls_through:
+        if edit is None:
+            return application(environ, start_response)
+        return application(environ, _editing(start_response, edit))
     if environ.get("webob.is_body_seekable"):
         environ["wsgi.input"].seek(0)
     started = False
@@ -93,6 +116,15 @@ def call_through(
         return application(environ, finish)
     except webob.exc.HTTPException as exc:
         return exc(environ, start_response if not started else _replacing(start_response))
+
+
+def _editing(start_response: StartResponse, edit: HeaderEdit) -> StartResponse:
+    def edited(
+        status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+    ) -> Callable[[bytes], object]:
+        return start_response(status, edit(headers), exc_info)
+
+    return edited
 
 
 def _replacing(start_response: StartResponse) -> StartResponse:

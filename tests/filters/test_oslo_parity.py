@@ -385,3 +385,50 @@ def test_proxy_takes_its_option_from_paste_or_a_config_file(tmp_path: Path) -> N
         assert _answer(oslo, request.copy().environ) == _answer(ours, request.copy().environ)
     with pytest.raises(ValueError):
         _paste_pair(tmp_path, "http_proxy_to_wsgi", enable_proxy_headers_parsing="maybe")
+
+
+# cors around http_proxy_to_wsgi (nova's order): the outer filter leaves Location to the inner
+
+
+def _pair(cors_class: type[Any], proxy_class: type[Any], inner: Inner) -> Any:
+    return cors_class(proxy_class(inner, _proxy_conf(True)), _cors_conf())
+
+
+@pytest.mark.parametrize("headers", PROXY_REQUESTS.values(), ids=PROXY_REQUESTS.keys())
+@pytest.mark.parametrize("origin", [ORIGIN, OTHER, None], ids=["allowed", "other", "no-origin"])
+@pytest.mark.parametrize("location", ["/v2.1/servers/1", "servers/1", None])
+@pytest.mark.parametrize("method", ["GET", "POST", "HEAD"])
+def test_cors_around_proxy_answers_as_oslos_pair(
+    headers: dict[str, str], origin: str | None, location: str | None, method: str
+) -> None:
+    app_headers = [("Content-Length", "2"), ("Vary", "Accept")]
+    if location is not None:
+        app_headers.insert(0, ("Location", location))
+    request = webob.Request.blank("/v2.1/servers", method=method, headers=headers)
+    if origin is not None:
+        request.headers["Origin"] = origin
+    answers, seen = [], []
+    for cors_class, proxy_class in (
+        (oslo_cors.CORS, oslo_proxy.HTTPProxyToWSGI),
+        (CORS, HTTPProxyToWSGI),
+    ):
+        inner = Inner("202 Accepted", list(app_headers))
+        answers.append(_answer(_pair(cors_class, proxy_class, inner), request.copy().environ))
+        seen.append({k: v for k, v in inner.seen.items() if not k.startswith("webob.")})
+    assert answers[0] == answers[1]
+    assert seen[0] == seen[1]
+    if location is not None and method != "HEAD":
+        assert dict(answers[1][1])["Location"].startswith(("http://", "https://"))
+
+
+@pytest.mark.parametrize("after_start", [False, True], ids=["before-start", "after-start"])
+def test_cors_around_proxy_answers_an_http_exception_as_oslos_pair(after_start: bool) -> None:
+    request = _get(Origin=ORIGIN, **PROXY_REQUESTS["x-forwarded"])
+    answers = []
+    for cors_class, proxy_class in (
+        (oslo_cors.CORS, oslo_proxy.HTTPProxyToWSGI),
+        (CORS, HTTPProxyToWSGI),
+    ):
+        inner = Inner(raises=webob.exc.HTTPNotFound(), raises_after_start=after_start)
+        answers.append(_answer(_pair(cors_class, proxy_class, inner), request.copy().environ))
+    assert answers[0] == answers[1]
