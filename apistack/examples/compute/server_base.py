@@ -67,9 +67,9 @@ def identity(req: Request) -> Identity:
     """:returns: the caller of ``req``; an anonymous non-admin when no context was set."""
     context = req.context
     return Identity(
-        user_id=str(getattr(context, "user_id", None) or "anonymous"),
-        project_id=str(getattr(context, "project_id", None) or "anonymous"),
-        is_admin=bool(getattr(context, "is_admin", False)),
+        str(getattr(context, "user_id", None) or "anonymous"),
+        str(getattr(context, "project_id", None) or "anonymous"),
+        bool(getattr(context, "is_admin", False)),
     )
 
 

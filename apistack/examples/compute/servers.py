@@ -124,7 +124,8 @@ class ServersController(ServerListsController):
         description = None
         if req.api_version_request >= DESCRIPTION_VERSION:
             description = server.get("description")
-        metadata = {str(k): str(v) for k, v in (server.get("metadata") or {}).items()}
+        raw_metadata = server.get("metadata")
+        metadata = {str(k): str(v) for k, v in raw_metadata.items()} if raw_metadata else {}
         return [
             ServerRecord(
                 _server_id(),
