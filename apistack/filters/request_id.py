@@ -112,6 +112,7 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
         self.compat_headers = [name.lower() for name in compat_headers]
         names = [oslo_request_id.HTTP_RESP_HEADER_REQUEST_ID, *self.compat_headers]
         self._response_headers = tuple(dict.fromkeys(names))
+        self._lengths = frozenset(map(len, self._response_headers))
 
     def __call__(  # type: ignore[override]
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -127,16 +128,20 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
                 request_id=request_id,
                 global_request_id=environ.get(GLOBAL_REQUEST_ID_KEY),
             )
-        wanted = self._response_headers
+        wanted, lengths = self._response_headers, self._lengths
 
         def add_request_id(
             status: str,
             headers: list[tuple[str, str]],
             exc_info: OptExcInfo | None = None,
         ) -> Callable[[bytes], object]:
-            # As oslo does, a header the application set itself is kept.
-            present = set(map(str.lower, map(_first, headers)))
-            headers.extend((name, request_id) for name in wanted if name not in present)
+            # As oslo does, a header the application set itself is kept. Usually no name
+            # has the length of one of ours, which settles it without lowering every name.
+            if lengths.isdisjoint(map(len, map(_first, headers))):
+                headers.extend([(name, request_id) for name in wanted])
+            else:
+                present = set(map(str.lower, map(_first, headers)))
+                headers.extend([(name, request_id) for name in wanted if name not in present])
             return start_response(status, headers, exc_info)
 
         return self.application(environ, add_request_id)

@@ -73,14 +73,22 @@ def test_compat_headers_are_configurable(recorder: Recorder) -> None:
     ]
 
 
-def test_a_header_the_app_set_is_kept() -> None:
+@pytest.mark.parametrize(
+    "others",
+    [[], [("X-Subject-Token-Here", "a"), ("X-Openstack-Request-Ky", "b")]],
+    ids=["alone", "beside-names-of-the-same-length"],
+)
+def test_a_header_the_app_set_is_kept(others: list[tuple[str, str]]) -> None:
     def app(environ: dict[str, object], start_response: object) -> list[bytes]:
-        start_response("200 OK", [("X-Compute-Request-Id", "mine")])  # type: ignore[operator]
+        headers = [*others, ("X-Compute-Request-Id", "mine")]
+        start_response("200 OK", headers)  # type: ignore[operator]
         return [b""]
 
     resp = webob.Request.blank("/").get_response(RequestId(app))
     assert resp.headers.getall("x-compute-request-id") == ["mine"]
     assert ID.fullmatch(resp.headers["x-openstack-request-id"])
+    for name, value in others:
+        assert resp.headers[name] == value
 
 
 @pytest.mark.parametrize(("path", "status"), [("/missing", 404), ("/boom", 500)])

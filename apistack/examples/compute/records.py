@@ -87,6 +87,17 @@ class ServerStore(Protocol):
         what was read."""
         ...
 
+    def scan_summaries(
+        self,
+        project_id: str | None,
+        before_seq: int | None = None,
+        batch: int = 64,
+        where: ScanFilter | None = None,
+    ) -> Iterator[tuple[str, str]]:
+        """:returns: ``(id, name)`` of each server ``scan`` would return, in its order, read
+        without the other fields (what a plain list shows)."""
+        ...
+
     def update(
         self,
         server_id: str,

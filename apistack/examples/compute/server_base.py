@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from apistack.examples.compute.records import ServerRecord, ServerStore
 from apistack.examples.compute.store import SQLiteServerStore
@@ -29,9 +28,19 @@ __all__ = [
 TRANSITIONAL = ("BUILD", "REBOOT", "HARD_REBOOT")
 
 
+# (second, its text): strftime costs a microsecond, and most calls fall in the same second.
+_LAST_NOW: list[tuple[int, str]] = [(-1, "")]
+
+
 def utc_now() -> str:
     """:returns: the current UTC time as nova prints it (``2026-11-21T04:58:35Z``)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    second = int(time.time())
+    last = _LAST_NOW[0]
+    if last[0] == second:
+        return last[1]
+    text = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
+    _LAST_NOW[0] = (second, text)
+    return text
 
 
 def active_fields() -> dict[str, Any]:
@@ -45,9 +54,9 @@ def active_fields() -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who is asking: from the request context (``user_id``, ``project_id``, ``is_admin``)."""
+class Identity(NamedTuple):
+    """Who is asking: from the request context (``user_id``, ``project_id``, ``is_admin``);
+    a named tuple, built on every request at a third of a frozen dataclass's cost."""
 
     user_id: str
     project_id: str
@@ -58,9 +67,9 @@ def identity(req: Request) -> Identity:
     """:returns: the caller of ``req``; an anonymous non-admin when no context was set."""
     context = req.context
     return Identity(
-        user_id=str(getattr(context, "user_id", None) or "anonymous"),
-        project_id=str(getattr(context, "project_id", None) or "anonymous"),
-        is_admin=bool(getattr(context, "is_admin", False)),
+        str(getattr(context, "user_id", None) or "anonymous"),
+        str(getattr(context, "project_id", None) or "anonymous"),
+        bool(getattr(context, "is_admin", False)),
     )
 
 

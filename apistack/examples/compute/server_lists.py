@@ -15,11 +15,12 @@ servers the project has (``benchmarks/pagination_bench.py``).
 from __future__ import annotations
 
 import itertools
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar, TypeVar
 
 from apistack.examples.compute import schemas
 from apistack.examples.compute.name_filter import name_matcher
-from apistack.examples.compute.records import ScanFilter, ServerRecord
+from apistack.examples.compute.records import ScanFilter
 from apistack.examples.compute.server_actions import ServerActionsController
 from apistack.examples.compute.server_base import identity
 from apistack.examples.compute.views import (
@@ -28,7 +29,7 @@ from apistack.examples.compute.views import (
     collection_links,
     page_limit,
     server_detail,
-    server_summary,
+    server_summaries,
 )
 from apistack.resource import Fault, Forbidden, Request, expected_errors, validation
 
@@ -39,6 +40,7 @@ _FILTERED_BATCH = 200
 _NO_FILTER = ScanFilter()
 _TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
 _FALSE = frozenset({"0", "f", "false", "off", "n", "no"})
+T = TypeVar("T")
 
 
 def _flag(name: str, raw: str) -> bool:
@@ -56,9 +58,10 @@ class ServerListsController(ServerActionsController):
 
     max_limit: ClassVar[int] = MAX_LIMIT
 
-    def _scope(self, req: Request, policy: str) -> str | None:
+    @staticmethod
+    def _scope(req: Request, params: Mapping[str, str], policy: str) -> str | None:
         """:returns: the project whose servers are listed; None for every project."""
-        who, params = identity(req), req.GET
+        who = identity(req)
         all_tenants = "all_tenants" in params and (
             not params["all_tenants"] or _flag("all_tenants", params["all_tenants"])
         )
@@ -72,9 +75,8 @@ class ServerListsController(ServerActionsController):
         return who.project_id
 
     @staticmethod
-    def _filter(req: Request) -> ScanFilter:
+    def _filter(req: Request, params: Mapping[str, str]) -> ScanFilter:
         """:returns: the ``name``, ``status`` and ``locked`` filters of the query."""
-        params = req.GET
         locked = None
         if "locked" in params and req.api_version_request >= LOCKED_VERSION:
             locked = _flag("locked", params["locked"])
@@ -84,9 +86,9 @@ class ServerListsController(ServerActionsController):
             locked=locked,
         )
 
-    def _after_marker(self, req: Request, scope: str | None) -> int | None:
+    def _after_marker(self, params: Mapping[str, str], scope: str | None) -> int | None:
         """:returns: the ``seq`` of the ``marker`` server (the page starts below it)."""
-        marker = req.GET.get("marker")
+        marker = params.get("marker")
         if marker is None:
             return None
         record = self.store.get(marker)
@@ -94,26 +96,36 @@ class ServerListsController(ServerActionsController):
             raise Fault(400, f"marker [{marker}] not found")
         return record.seq
 
-    def _listed(self, req: Request, policy: str, limit: int) -> list[ServerRecord]:
-        """One page, newest first: the store is read only until ``limit`` servers pass the
-        filters, so an unfiltered page costs the same however many servers the project has."""
-        scope = self._scope(req, policy)
-        where = self._filter(req)
-        before = self._after_marker(req, scope)
+    def _listed(
+        self, req: Request, policy: str, limit: int, scan: Callable[..., Iterator[T]]
+    ) -> list[T]:
+        """One page, newest first, read with ``scan`` (the store's ``scan`` or
+        ``scan_summaries``) only until ``limit`` servers pass the filters, so an unfiltered
+        page costs the same however many servers the project has."""
+        params = req.GET
+        if not params:  # the usual call: the caller's project, from the newest, unfiltered
+            return list(itertools.islice(scan(identity(req).project_id, None, limit), limit))
+        scope = self._scope(req, params, policy)
+        where = self._filter(req, params)
+        before = self._after_marker(params, scope)
         if limit == 0:
             return []
         filtered = where != _NO_FILTER
         batch = max(limit, _FILTERED_BATCH) if filtered else limit
-        records = self.store.scan(scope, before, batch=batch, where=where if filtered else None)
-        return list(itertools.islice(records, limit))
+        return list(
+            itertools.islice(scan(scope, before, batch, where if filtered else None), limit)
+        )
 
     def _page(self, req: Request, policy: str, detailed: bool) -> dict[str, Any]:
         limit = page_limit(req, self.max_limit)
-        page = self._listed(req, policy, limit)
-        items = [
-            server_detail(req, r) if detailed else server_summary(req, r)
-            for r in (self.settled(page) if detailed else page)
-        ]
+        if detailed:
+            records = self.settled(self._listed(req, policy, limit, self.store.scan))
+            items = [server_detail(req, record) for record in records]
+        else:
+            # A plain list shows id, name and links: the store reads only those columns.
+            items = server_summaries(
+                req, self._listed(req, policy, limit, self.store.scan_summaries)
+            )
         result: dict[str, Any] = {"servers": items}
         collection = "servers/detail" if detailed else "servers"
         next_links = collection_links(req, collection, items, limit)

@@ -3,9 +3,9 @@ server actions (``server_actions``) come from its bases."""
 
 from __future__ import annotations
 
+import os
 import random
 import secrets
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -97,7 +97,7 @@ class ServersController(ServerListsController):
         if find_flavor(flavor_id) is None:
             raise Fault(400, "Invalid flavorRef provided.")
         count = _counts(server)
-        records = [self._new_record(req, server, flavor_id, i, count) for i in range(count)]
+        records = self._new_records(req, server, flavor_id, count)
         for record in records:
             self.store.add(record)
         first = records[0]
@@ -112,33 +112,40 @@ class ServersController(ServerListsController):
             }
         }
 
-    def _new_record(
-        self, req: Request, server: dict[str, Any], flavor_id: str, index: int, count: int
-    ) -> ServerRecord:
-        who, now = identity(req), utc_now()
-        name = str(server["name"]) if count == 1 else f"{server['name']}-{index + 1}"
+    @staticmethod
+    def _new_records(
+        req: Request, server: dict[str, Any], flavor_id: str, count: int
+    ) -> list[ServerRecord]:
+        """:returns: the ``count`` servers one create request makes (what they share is
+        worked out once)."""
+        who, now, image_id = identity(req), utc_now(), _boot_image(server)
+        name = str(server["name"])
         networks: Sequence[Any] | str | None = server.get("networks")
-        addresses = {} if networks == "none" else {"private": [_address()]}
         description = None
         if req.api_version_request >= DESCRIPTION_VERSION:
             description = server.get("description")
-        return ServerRecord(
-            id=str(uuid.uuid4()),
-            name=name,
-            project_id=who.project_id,
-            user_id=who.user_id,
-            flavor_id=flavor_id,
-            image_id=_boot_image(server),
-            created=now,
-            updated=now,
-            description=description,
-            access_ipv4=str(server.get("accessIPv4") or ""),
-            access_ipv6=str(server.get("accessIPv6") or ""),
-            key_name=server.get("key_name"),
-            availability_zone=str(server.get("availability_zone") or "nova"),
-            metadata={str(k): str(v) for k, v in (server.get("metadata") or {}).items()},
-            addresses=addresses,
-        )
+        raw_metadata = server.get("metadata")
+        metadata = {str(k): str(v) for k, v in raw_metadata.items()} if raw_metadata else {}
+        return [
+            ServerRecord(
+                _server_id(),
+                name if count == 1 else f"{name}-{index + 1}",
+                who.project_id,
+                who.user_id,
+                flavor_id,
+                image_id,
+                now,
+                now,
+                description=description,
+                access_ipv4=str(server.get("accessIPv4") or ""),
+                access_ipv6=str(server.get("accessIPv6") or ""),
+                key_name=server.get("key_name"),
+                availability_zone=str(server.get("availability_zone") or "nova"),
+                metadata=metadata,
+                addresses={} if networks == "none" else {"private": [_address()]},
+            )
+            for index in range(count)
+        ]
 
     @expected_errors((400, 404))
     @validation.schema(schemas.update, "2.0", "2.0")  # legacy /v2: relaxed, as nova's update_v20
@@ -171,8 +178,15 @@ class ServersController(ServerListsController):
 
 
 def _address() -> dict[str, Any]:
-    return {
-        "version": 4,
-        # A made-up address is no secret: random, not secrets (two system calls fewer).
-        "addr": f"10.0.{random.randrange(1, 251)}.{random.randrange(2, 252)}",
-    }
+    # A made-up address is no secret: random, not secrets (no system call), and one draw
+    # for both octets (randrange costs twice as much as the arithmetic).
+    draw = int(random.random() * 62_500)
+    return {"version": 4, "addr": f"10.0.{draw // 250 + 1}.{draw % 250 + 2}"}
+
+
+def _server_id() -> str:
+    """:returns: a random (version 4) UUID, as ``str(uuid.uuid4())`` writes it: the same
+    16 bytes from ``os.urandom``, formatted without building a ``UUID`` (half the cost)."""
+    digits = os.urandom(16).hex()
+    variant = "89ab"[int(digits[16], 16) & 3]
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"

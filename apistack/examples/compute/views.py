@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -26,6 +26,7 @@ __all__ = [
     "page_limit",
     "paginate",
     "server_detail",
+    "server_summaries",
     "server_summary",
 ]
 
@@ -36,7 +37,6 @@ DESCRIPTION_VERSION = APIVersionRequest("2.19")
 #: nova's ``[api] max_limit`` default: the most items one page of a list may hold.
 MAX_LIMIT = 1000
 _VERSION_SEGMENT = re.compile(r"/v\d+(\.\d+)?/?$")
-_LINK_BASES_KEY = "apistack.examples.compute.link_bases"
 _PROGRESS_STATUSES = frozenset({"ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE"})
 
 T = TypeVar("T")
@@ -48,15 +48,33 @@ def _project_segment(req: Request) -> str:
     return f"/{project}" if project else ""
 
 
+# Link bases by what WebOb's application_url reads, plus the project: one dict lookup per
+# view instead of building the URL and stripping the version each time. Bounded, because a
+# client chooses its Host header.
+_BASES: dict[tuple[Any, ...], tuple[str, str]] = {}
+_BASES_MAX = 512
+
+
 def _link_bases(req: Request) -> tuple[str, str]:
     """:returns: the bases of this request's ``self`` and ``bookmark`` links (the project
-    segment included), worked out once per request: a view of one server has four links."""
-    bases: tuple[str, str] | None = req.environ.get(_LINK_BASES_KEY)
+    segment included)."""
+    environ = req.environ
+    routing = environ.get(ROUTING_ARGS_KEY)
+    key = (
+        environ.get("wsgi.url_scheme"),
+        environ.get("HTTP_HOST"),
+        environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ.get("SCRIPT_NAME"),
+        routing[1].get("project_id") if routing else None,
+    )
+    bases = _BASES.get(key)
     if bases is None:
         application_url, segment = req.application_url, _project_segment(req)
-        bookmark_base = _VERSION_SEGMENT.sub("", application_url)
-        bases = (application_url + segment, bookmark_base + segment)
-        req.environ[_LINK_BASES_KEY] = bases
+        bases = (application_url + segment, _VERSION_SEGMENT.sub("", application_url) + segment)
+        if len(_BASES) >= _BASES_MAX:
+            _BASES.clear()
+        _BASES[key] = bases
     return bases
 
 
@@ -72,7 +90,11 @@ def links(req: Request, collection: str, item_id: str) -> list[dict[str, str]]:
 
 def bookmark(req: Request, collection: str, item_id: str) -> dict[str, Any]:
     """:returns: ``{"id", "links": [bookmark]}``, as servers show their image and flavor."""
-    href = f"{_link_bases(req)[1]}/{collection}/{item_id}"
+    return _bookmark(_link_bases(req)[1], collection, item_id)
+
+
+def _bookmark(base: str, collection: str, item_id: str) -> dict[str, Any]:
+    href = f"{base}/{collection}/{item_id}"
     return {"id": item_id, "links": [{"rel": "bookmark", "href": href}]}
 
 
@@ -129,6 +151,23 @@ def server_summary(req: Request, record: ServerRecord) -> dict[str, Any]:
     return {"id": record.id, "name": record.name, "links": links(req, "servers", record.id)}
 
 
+def server_summaries(req: Request, servers: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    """:returns: ``server_summary`` of each ``(id, name)``, the link bases looked up once."""
+    own, bookmark_base = _link_bases(req)
+    own, bookmark_base = own + "/servers/", bookmark_base + "/servers/"
+    return [
+        {
+            "id": server_id,
+            "name": name,
+            "links": [
+                {"rel": "self", "href": own + server_id},
+                {"rel": "bookmark", "href": bookmark_base + server_id},
+            ],
+        }
+        for server_id, name in servers
+    ]
+
+
 @functools.lru_cache(maxsize=4096)
 def _host_id(project_id: str) -> str:
     """nova's ``hostId``: a digest of the project and host (one fake host here)."""
@@ -137,23 +176,28 @@ def _host_id(project_id: str) -> str:
 
 def _base_view(req: Request, record: ServerRecord) -> dict[str, Any]:
     version = req.api_version_request
-    host_id = _host_id(record.project_id)
+    own, bookmark_base = _link_bases(req)
+    tail = f"/servers/{record.id}"
     view: dict[str, Any] = {
         "id": record.id,
         "name": record.name,
         "status": record.status,
         "tenant_id": record.project_id,
         "user_id": record.user_id,
-        "metadata": dict(record.metadata),
-        "hostId": host_id,
-        "image": bookmark(req, "images", record.image_id) if record.image_id else "",
-        "flavor": bookmark(req, "flavors", record.flavor_id),
+        # The record is read for this view alone: its dicts need no copy.
+        "metadata": record.metadata,
+        "hostId": _host_id(record.project_id),
+        "image": _bookmark(bookmark_base, "images", record.image_id) if record.image_id else "",
+        "flavor": _bookmark(bookmark_base, "flavors", record.flavor_id),
         "created": record.created,
         "updated": record.updated,
         "addresses": record.addresses,
         "accessIPv4": record.access_ipv4,
         "accessIPv6": record.access_ipv6,
-        "links": links(req, "servers", record.id),
+        "links": [
+            {"rel": "self", "href": own + tail},
+            {"rel": "bookmark", "href": bookmark_base + tail},
+        ],
         "OS-DCF:diskConfig": "MANUAL",
     }
     if record.status in _PROGRESS_STATUSES:
@@ -171,18 +215,14 @@ def server_detail(req: Request, record: ServerRecord, extended: bool = True) -> 
     if not extended:
         return view
     launched = record.launched_at.replace("Z", ".000000") if record.launched_at else None
-    view.update(
-        {
-            "OS-EXT-AZ:availability_zone": record.availability_zone,
-            "config_drive": "",
-            "key_name": record.key_name,
-            "OS-SRV-USG:launched_at": launched,
-            "OS-SRV-USG:terminated_at": None,
-            "OS-EXT-STS:task_state": record.task_state,
-            "OS-EXT-STS:vm_state": record.vm_state,
-            "OS-EXT-STS:power_state": record.power_state,
-            "os-extended-volumes:volumes_attached": [],
-            "security_groups": [{"name": "default"}],
-        }
-    )
+    view["OS-EXT-AZ:availability_zone"] = record.availability_zone
+    view["config_drive"] = ""
+    view["key_name"] = record.key_name
+    view["OS-SRV-USG:launched_at"] = launched
+    view["OS-SRV-USG:terminated_at"] = None
+    view["OS-EXT-STS:task_state"] = record.task_state
+    view["OS-EXT-STS:vm_state"] = record.vm_state
+    view["OS-EXT-STS:power_state"] = record.power_state
+    view["os-extended-volumes:volumes_attached"] = []
+    view["security_groups"] = [{"name": "default"}]
     return view

@@ -95,3 +95,47 @@ def test_scan_reads_in_batches_below_the_marker_and_filters_rows(tmp_path: Path)
     assert [r.id for r in store.scan("p", batch=2, where=active)] == ["s7"]
     named = ScanFilter(name=lambda name: name.endswith("3"))
     assert [r.id for r in store.scan(None, where=named)] == ["s3"]
+
+
+def test_summaries_are_the_scan_s_ids_and_names(tmp_path: Path) -> None:
+    store = SQLiteServerStore(tmp_path)
+    for i in range(7):
+        store.add(ServerRecord(f"s{i}", f"name{i}", "p" if i % 2 else "q", "u", "1", "", "t", "t"))
+    store.update("s5", {"status": "ACTIVE", "locked": True})
+    for project, before, batch in (("p", None, 2), (None, None, 3), ("q", 5, 1), (None, 2, 64)):
+        records = [(r.id, r.name) for r in store.scan(project, before, batch)]
+        assert list(store.scan_summaries(project, before, batch)) == records
+    active = ScanFilter(status="ACTIVE", locked=True)
+    assert list(store.scan_summaries("p", batch=1, where=active)) == [("s5", "name5")]
+    named = ScanFilter(name=lambda name: name in {"name2", "name6"})
+    assert list(store.scan_summaries(None, where=named)) == [("s6", "name6"), ("s2", "name2")]
+
+
+def test_update_writes_only_the_named_fields(tmp_path: Path) -> None:
+    store = SQLiteServerStore(tmp_path)
+    record = _record("a")
+    record.metadata = {"k": "v"}
+    store.add(record)
+    changed = store.update("a", {"addresses": {"net": [{"addr": "10.0.0.9"}]}, "locked": True})
+    assert changed is not None
+    assert changed.addresses == {"net": [{"addr": "10.0.0.9"}]} and changed.locked is True
+    assert (changed.metadata, changed.name, changed.seq) == ({"k": "v"}, "n", record.seq)
+    assert store.update("a", {"status": "X"}, only_if_status=()) is None
+    assert store.update("a", {}) == changed
+
+
+def test_summaries_read_on_past_rows_deleted_meanwhile(tmp_path: Path) -> None:
+    cases = (
+        (["s6"], ["s7", "s6", "s5", "s4", "s3", "s2", "s1", "s0"]),  # the batch's last row
+        (["s7", "s6"], ["s7", "s6", "s5", "s4", "s3", "s2", "s1", "s0"]),  # the whole batch
+        (["s6", "s5"], ["s7", "s6", "s4", "s3", "s2", "s1", "s0"]),  # and the next unread row
+    )
+    for case, (gone, expected) in enumerate(cases):
+        store = SQLiteServerStore(tmp_path / str(case))
+        for i in range(8):
+            store.add(_record(f"s{i}"))
+        summaries = store.scan_summaries("p", batch=2)
+        first = [next(summaries)[0], next(summaries)[0]]
+        for server_id in gone:
+            store.delete(server_id)
+        assert first + [server_id for server_id, _name in summaries] == expected
