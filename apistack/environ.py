@@ -4,7 +4,8 @@ A request carries its state on the environ, so outer filters (``request_log``, `
 see what inner apps (the router, ``Resource``) decided. The keys live here, beside
 ``filters/``, ``router/`` and ``resource/``, so no room imports another's constants and none
 writes a key as a literal. It also owns the plain-WSGI helpers more than one room needs:
-``request_uri`` (the log-safe URI), ``status_line`` and ``drain_and_close``. Nothing here
+``request_uri`` (the log-safe URI), ``status_line``, ``drain_and_close`` and
+``header_name_lengths``. Nothing here
 imports the rest of apistack.
 
 The null microversion (``NULL_VERSION``) is an ``APIVersionRequest`` and lives beside that
@@ -14,7 +15,8 @@ class in ``apistack.resource.versions``.
 from __future__ import annotations
 
 import http
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -37,6 +39,7 @@ __all__ = [
     "VERSION_KEY",
     "drain_and_close",
     "environ_header_key",
+    "header_name_lengths",
     "quote_path",
     "request_uri",
     "status_line",
@@ -118,6 +121,16 @@ def request_uri(environ: WSGIEnvironment) -> str:
 _STATUS_LINES: dict[int, str] = {
     status.value: f"{status.value} {status.phrase}" for status in http.HTTPStatus
 }
+
+
+_NAME = operator.itemgetter(0)
+
+
+def header_name_lengths(headers: Iterable[tuple[str, str]]) -> Iterator[int]:
+    """:returns: the length of each header's name, computed in C: a filter looking for a
+    header (``Location``, its own) learns that no name has that length, the usual answer,
+    without lowering or comparing every name in Python."""
+    return map(len, map(_NAME, headers))
 
 
 def status_line(code: int) -> str:

@@ -47,3 +47,9 @@ def _imports(package: str) -> set[str]:
 def test_filters_and_resource_do_not_import_each_other() -> None:
     assert not {m for m in _imports("filters") if m.startswith("apistack.resource")}
     assert not {m for m in _imports("resource") if m.startswith("apistack.filters")}
+
+
+def test_header_name_lengths_follow_the_header_list() -> None:
+    headers = [("Location", "/x"), ("Content-Length", "2"), ("Vary", "Accept")]
+    assert list(environ.header_name_lengths(headers)) == [8, 14, 4]
+    assert list(environ.header_name_lengths([])) == []

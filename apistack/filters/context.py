@@ -147,11 +147,8 @@ class ContextBuilder:
         extra = self._extra(values)
         if not extra:
             return self.context_class(overwrite=overwrite, **values)
-        rest = [(name, values.pop(name)) for name in extra]
-        context = self.context_class(overwrite=overwrite, **values)
-        for name, value in rest:
-            setattr(context, name, value)
-        return context
+        rest = {name: values.pop(name) for name in extra}
+        return self._attach(self.context_class(overwrite=overwrite, **values), rest)
 
     def from_environ(self, environ: Mapping[str, Any], **values: Any) -> Any:
         """:returns: the class's ``from_environ(environ, ...)`` context plus ``values``."""

@@ -16,7 +16,6 @@ it, and log lines of the filters before auth show this request's id. cinder sets
 
 from __future__ import annotations
 
-import operator
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from oslo_config import cfg
 from oslo_middleware import request_id as oslo_request_id
 
-from apistack.environ import GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY
+from apistack.environ import GLOBAL_REQUEST_ID_KEY, REQUEST_ID_KEY, header_name_lengths
 from apistack.filters.base import Filter, Option
 from apistack.filters.context import DEFAULT_CONTEXT_CLASS, ContextBuilder, check_context_key
 
@@ -40,7 +39,6 @@ __all__ = ["GLOBAL_REQUEST_ID_KEY", "REQUEST_ID_KEY", "RequestId", "generate_req
 _INBOUND_ENVIRON_KEY = "HTTP_X_OPENSTACK_REQUEST_ID"
 _ID_PATTERN = re.compile(oslo_request_id.ID_FORMAT.lstrip("^").rstrip("$"))
 DEFAULT_COMPAT_HEADERS = ("x-compute-request-id",)
-_first = operator.itemgetter(0)
 
 # Version 4 and the RFC 4122 variant, set in a random 128-bit number.
 _UUID4_CLEAR = ((1 << 128) - 1) & ~(0xF000 << 64) & ~(0xC000 << 48)
@@ -137,10 +135,10 @@ class RequestId(Filter, oslo_request_id.RequestId):  # type: ignore[misc]
         ) -> Callable[[bytes], object]:
             # As oslo does, a header the application set itself is kept. Usually no name
             # has the length of one of ours, which settles it without lowering every name.
-            if lengths.isdisjoint(map(len, map(_first, headers))):
+            if lengths.isdisjoint(header_name_lengths(headers)):
                 headers.extend([(name, request_id) for name in wanted])
             else:
-                present = set(map(str.lower, map(_first, headers)))
+                present = {name.lower() for name, _value in headers}
                 headers.extend([(name, request_id) for name in wanted if name not in present])
             return start_response(status, headers, exc_info)
 
