@@ -1,30 +1,29 @@
 """Where the example compute service keeps its servers: ``ServerStore``'s SQLite form.
 
 ``SQLiteServerStore`` uses the standard library's sqlite3 with one file under a state
-directory, in WAL mode, with a busy timeout. Each thread of each process opens its own
-connection (a connection opened before a fork is never reused by the child), and nothing is
-cached in memory, so several gunicorn workers see one consistent store and servers survive a
-restart.
+directory, in WAL mode. Each thread of each process has its own connection
+(``store_connections``, which also states the fork rule the store keeps), so several gunicorn
+workers see one consistent store and servers survive a restart.
+
+``get`` answers from a read cache (``read_cache``) keyed by the database's committed state,
+read from the WAL-index without a system call (``wal_index``): a commit by any process is seen
+by the next read anywhere, and an unchanged server costs no query. Everything else queries.
 
 Every statement is a fixed text from ``server_table`` (kept prepared by sqlite3's statement
-cache); a plain list reads only the two columns it shows.
-
-Fork rule (SQLite's own): no connection may be open in a process when it forks, or the child's
-locks are miscounted and a WAL can be deleted under another writer. The constructor leaves no
-connection open, connections open lazily on first use, and gunicorn's arbiter (which builds the
-app once to check it) never serves, so ``apistack serve`` keeps the rule; ``close()`` releases a
-thread's connection for anyone else who must fork.
+cache); a plain list reads only the two columns it shows. Every statement runs to completion
+(``fetchall``, or ``fetchone`` on the unique id), so no read transaction outlives a call: a query
+always starts from the state committed when it runs, which the read cache relies on.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from apistack.examples.compute.read_cache import DEFAULT_SIZE, CommittedRows
 from apistack.examples.compute.records import ScanFilter, ServerRecord, ServerStore
 from apistack.examples.compute.server_table import (
     AFTER_LAST,
@@ -45,7 +44,7 @@ from apistack.examples.compute.server_table import (
     to_values,
     update_sql,
 )
-from apistack.process import process_id
+from apistack.examples.compute.store_connections import ThreadConnections
 
 # ScanFilter, ServerRecord and ServerStore are re-exported: this module was their home before
 # records.py, and code written against it keeps working.
@@ -62,16 +61,6 @@ __all__ = [
 #: environment variable naming the state directory when no option does.
 STATE_DIR_ENV = "APISTACK_STATE_DIR"
 DEFAULT_STATE_DIR = ".state"
-_BUSY_TIMEOUT_MS = 10_000
-
-# WAL: readers never wait for the writer, so several workers read while one writes.
-# synchronous=NORMAL: in WAL mode a commit then needs no fsync (only checkpoints do); a power
-# loss may drop the last commits but never corrupts the file, the right trade for an example.
-_PRAGMAS = (
-    f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}",
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = NORMAL",
-)
 
 
 def resolve_state_dir(state_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -85,48 +74,36 @@ class SQLiteServerStore:
 
     :param state_dir: the directory (created if missing); see ``resolve_state_dir``.
     :param filename: the database file name.
+    :param cache_size: the most rows ``get`` keeps per process (0: none, every ``get``
+        queries).
     """
 
     def __init__(
-        self, state_dir: str | os.PathLike[str] | None = None, filename: str = "compute.sqlite"
+        self,
+        state_dir: str | os.PathLike[str] | None = None,
+        filename: str = "compute.sqlite",
+        cache_size: int = DEFAULT_SIZE,
     ) -> None:
         directory = resolve_state_dir(state_dir)
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / filename
-        self._local = threading.local()
+        self._cache = CommittedRows(cache_size)
+        self._connections = ThreadConnections(self.path, self._cache.clear)
         # A short-lived connection: nothing stays open here, so a process that builds the app
         # and then forks (gunicorn's arbiter) hands no connection to its workers.
         # executescript commits by itself; IF NOT EXISTS makes concurrent workers harmless.
-        setup = self._open()
+        setup = self._connections.open()
         try:
             setup.executescript(SCHEMA)
         finally:
             setup.close()
 
-    def _open(self) -> sqlite3.Connection:
-        # isolation_level=None: autocommit, so each statement is its own transaction and
-        # sqlite3 sends no BEGIN of its own.
-        # Rows are plain tuples, read by position (see from_row); only a filtered scan
-        # asks for sqlite3.Row, whose columns ScanFilter reads by name.
-        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        for pragma in _PRAGMAS:
-            conn.execute(pragma)
-        return conn
-
     def close(self) -> None:
         """Close this thread's connection (a process must do so before it forks)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and getattr(self._local, "pid", None) == process_id():
-            conn.close()
-        self._local.conn = None
+        self._connections.close()
 
     def _connection(self) -> sqlite3.Connection:
-        pid = process_id()
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None or getattr(self._local, "pid", None) != pid:
-            conn = self._open()
-            self._local.conn, self._local.pid = conn, pid
-        return conn
+        return self._connections.current().conn
 
     def add(self, record: ServerRecord) -> ServerRecord:
         """Insert a new server; :returns: the record as stored."""
@@ -137,9 +114,20 @@ class SQLiteServerStore:
         return record
 
     def get(self, server_id: str) -> ServerRecord | None:
-        """See ``ServerStore.get``."""
-        found = self._connection().execute(GET, (server_id,)).fetchone()
-        return from_row(found) if found is not None else None
+        """See ``ServerStore.get``: from the read cache while nothing has been committed since
+        the server was last read, else one indexed query."""
+        link = self._connections.current()
+        header = link.committed()  # before the query: it sees this state or a later one
+        if header is not None:
+            row = self._cache.get(server_id, header)
+            if row is not None:
+                return from_row(row)
+        found = link.conn.execute(GET, (server_id,)).fetchone()
+        if found is None:
+            return None
+        if header is not None:
+            self._cache.keep(server_id, header, found)
+        return from_row(found)
 
     def list(self, project_id: str | None) -> list[ServerRecord]:
         """See ``ServerStore.list``: one indexed query, the project's or every server."""
