@@ -1,5 +1,5 @@
-"""The store's read cache: rows by server id, each valid while the database's committed state
-is the one it was read in.
+"""The store's read cache: rows by server id (and pages of rows by query), each valid while the
+database's committed state is the one it was read in.
 
 A row is kept with the WAL-index header (``wal_index``) read *before* the query that returned
 it: the query saw that state or a later one, so while the header still reads the same, nothing
@@ -15,7 +15,7 @@ full, it starts again empty.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable
 from typing import Any
 
 __all__ = ["DEFAULT_SIZE", "CommittedRows"]
@@ -25,16 +25,16 @@ DEFAULT_SIZE = 4096
 
 
 class CommittedRows:
-    """Rows by key, each with the header of the state it was read in.
+    """Rows (or pages of rows) by key, each with the header of the state it was read in.
 
     :param size: the most rows kept; 0 keeps none.
     """
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._rows: dict[str, tuple[bytes, Sequence[Any]]] = {}
+        self._rows: dict[Hashable, tuple[bytes, Any]] = {}
 
-    def get(self, key: str, header: bytes) -> Sequence[Any] | None:
+    def get(self, key: Hashable, header: bytes) -> Any:
         """:returns: the row kept for ``key`` if it was read in the state ``header`` names
         (the header just read), else None."""
         entry = self._rows.get(key)
@@ -42,8 +42,9 @@ class CommittedRows:
             return entry[1]
         return None
 
-    def keep(self, key: str, header: bytes, row: tuple[Any, ...]) -> None:
-        """Keep ``row`` for ``key``, read by a query that began after ``header`` was read."""
+    def keep(self, key: Hashable, header: bytes, row: tuple[Any, ...]) -> None:
+        """Keep ``row`` (a tuple: immutable) for ``key``, read by a query that began after
+        ``header`` was read."""
         rows = self._rows
         if len(rows) >= self.size and key not in rows:
             if self.size <= 0:

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from apistack.examples.compute.read_cache import DEFAULT_SIZE, CommittedRows
 from apistack.examples.compute.records import ScanFilter, ServerRecord, ServerStore
 from apistack.examples.compute.server_table import (
-    AFTER_LAST,
     COLUMNS,
     DELETE,
     FILTERED_SUMMARY_PAGES,
@@ -36,7 +35,6 @@ from apistack.examples.compute.server_table import (
     LIST_PROJECT,
     RECORD_PAGES,
     SCHEMA,
-    SEQ_OF,
     SUMMARY_PAGES,
     column_value,
     from_row,
@@ -45,6 +43,7 @@ from apistack.examples.compute.server_table import (
     update_sql,
 )
 from apistack.examples.compute.store_connections import ThreadConnections
+from apistack.examples.compute.store_pages import PAGES_KEPT, PageReader
 
 # ScanFilter, ServerRecord and ServerStore are re-exported: this module was their home before
 # records.py, and code written against it keeps working.
@@ -88,7 +87,9 @@ class SQLiteServerStore:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / filename
         self._cache = CommittedRows(cache_size)
-        self._connections = ThreadConnections(self.path, self._cache.clear)
+        pages = CommittedRows(PAGES_KEPT if cache_size > 0 else 0)
+        self._connections = ThreadConnections(self.path, self._forget)
+        self._pages = PageReader(self._connections, pages)
         # A short-lived connection: nothing stays open here, so a process that builds the app
         # and then forks (gunicorn's arbiter) hands no connection to its workers.
         # executescript commits by itself; IF NOT EXISTS makes concurrent workers harmless.
@@ -101,6 +102,12 @@ class SQLiteServerStore:
     def close(self) -> None:
         """Close this thread's connection (a process must do so before it forks)."""
         self._connections.close()
+
+    def _forget(self) -> None:
+        # A connection has just opened, maybe on a new -shm file whose headers repeat old
+        # ones: nothing read before may be served (see wal_index).
+        self._cache.clear()
+        self._pages.forget()
 
     def _connection(self) -> sqlite3.Connection:
         return self._connections.current().conn
@@ -148,7 +155,7 @@ class SQLiteServerStore:
         """See ``ServerStore.scan``: indexed range queries on ``(project_id, seq)``, each
         starting below the last row read (no cursor stays open between batches); ``where``
         is checked on the row, before a record is built."""
-        return map(from_row, self._rows(RECORD_PAGES, project_id, before_seq, batch, where))
+        return map(from_row, self._pages.rows(RECORD_PAGES, project_id, before_seq, batch, where))
 
     def scan_summaries(
         self,
@@ -159,51 +166,13 @@ class SQLiteServerStore:
     ) -> Iterator[tuple[str, str]]:
         """See ``ServerStore.scan_summaries``: ``scan`` reading two columns (five with
         ``where``), not 22."""
+        pages = self._pages
         if where is None:
             # The (id, name) rows are the summaries; a seq is looked up only to read on
             # past a full batch.
-            return self._rows(SUMMARY_PAGES, project_id, before_seq, batch, None, self._seq_of)
-        pages = FILTERED_SUMMARY_PAGES
-        return map(summary, self._rows(pages, project_id, before_seq, batch, where))
-
-    def _seq_of(self, rows: Sequence[Any], before: int) -> int:
-        """:returns: the seq of the last of ``rows`` (id first) that is still stored, or
-        ``before`` (the batch's own bound) when none is: either way, exactly the rows not yet
-        read lie below it, whatever was deleted meanwhile."""
-        conn = self._connection()
-        for row in reversed(rows):
-            found = conn.execute(SEQ_OF, (row[0],)).fetchone()
-            if found is not None:
-                return int(found[0])
-        return before
-
-    def _rows(
-        self,
-        pages: tuple[str, str],
-        project_id: str | None,
-        before_seq: int | None,
-        batch: int,
-        where: ScanFilter | None,
-        seq_of: Callable[[Sequence[Any], int], int] | None = None,
-    ) -> Iterator[Any]:
-        """:returns: the rows that ``scan`` describes, read with ``pages`` (every project's
-        page query and one project's), each selecting ``seq`` first unless ``seq_of`` finds
-        the seq below which the next batch starts."""
-        cursor = self._connection().cursor()
-        if where is not None:
-            cursor.row_factory = sqlite3.Row
-        page_all, page_project = pages
-
-        def read(before: int) -> list[Any]:
-            if project_id is None:
-                return cursor.execute(page_all, (before, batch)).fetchall()
-            return cursor.execute(page_project, (project_id, before, batch)).fetchall()
-
-        before = before_seq if before_seq is not None else AFTER_LAST
-        rows = read(before)
-        if len(rows) < batch:  # the usual page: one batch, iterated with no generator between
-            return iter(rows) if where is None else filter(where.passes, rows)
-        return _batches(rows, before, read, seq_of or _first_column, where)
+            return pages.rows(SUMMARY_PAGES, project_id, before_seq, batch, None, summaries=True)
+        queries = FILTERED_SUMMARY_PAGES
+        return map(summary, pages.rows(queries, project_id, before_seq, batch, where))
 
     def update(
         self,
@@ -230,26 +199,3 @@ class SQLiteServerStore:
     def delete(self, server_id: str) -> bool:
         """Delete a server; :returns: whether it existed."""
         return self._connection().execute(DELETE, (server_id,)).rowcount > 0
-
-
-def _first_column(rows: Sequence[Any], before: int) -> int:
-    """:returns: the seq of the last of ``rows``, selected first."""
-    return int(rows[-1][0])
-
-
-def _batches(
-    rows: list[Any],
-    before: int,
-    read: Callable[[int], list[Any]],
-    seq_of: Callable[[Sequence[Any], int], int],
-    where: ScanFilter | None,
-) -> Iterator[Any]:
-    """:returns: ``rows`` (a full batch, read below ``before``) and then the next batches
-    ``read`` below what ``seq_of`` finds, each read only when the one before is used up."""
-    batch = len(rows)
-    while True:
-        yield from rows if where is None else filter(where.passes, rows)
-        if len(rows) < batch:
-            return
-        before = seq_of(rows, before)
-        rows = read(before)

@@ -80,6 +80,28 @@ def test_update_and_delete_through_another_connection_are_seen(tmp_path: Path) -
     assert store.get("a") is None
 
 
+def test_list_pages_see_every_commit(tmp_path: Path) -> None:
+    store, other = SQLiteServerStore(tmp_path), SQLiteServerStore(tmp_path)
+    for server_id in ("a", "b"):
+        store.add(_record(server_id))
+
+    def listed() -> list[tuple[str, str]]:
+        pages = list(store.scan_summaries("p", batch=10))
+        assert pages == [(r.id, r.name) for r in store.scan("p", batch=10)]
+        return pages
+
+    assert listed() == [("b", "n"), ("a", "n")]
+    statements: list[str] = []
+    store._connection().set_trace_callback(statements.append)
+    assert listed() == [("b", "n"), ("a", "n")] and statements == []  # both pages kept
+    other.add(_record("c"))
+    assert listed() == [("c", "n"), ("b", "n"), ("a", "n")]
+    assert other.update("b", {"name": "renamed"}) is not None
+    _in_another_process(store, "delete", "a")
+    assert listed() == [("c", "n"), ("b", "renamed")]
+    assert len(statements) == 4  # two queries per list after each change, none before
+
+
 def test_actions_and_settling_are_seen_by_show(tmp_path: Path) -> None:
     api = ComputeAPI(tmp_path / "state")
     server_id = api.create()
