@@ -4,8 +4,8 @@ below the last row read, the small ones answered from a cache keyed by the commi
 A page is the rows one page query returns for ``(project, below seq, batch)``. Like ``get``'s
 rows (see ``read_cache``), a page is kept with the WAL-index header read before its query and
 served while the header reads the same: no commit since, so the same query would return the
-same rows. Only pages of at most ``CACHED_PAGE_ROWS`` rows are kept (a default list page of
-1,000 full rows would hold a megabyte), at most ``PAGES_KEPT`` of them.
+same rows. Only pages that hold at most ``CACHED_PAGE_ROWS`` rows are kept (a full default list
+page of 1,000 full rows would hold a megabyte), at most ``PAGES_KEPT`` of them.
 """
 
 from __future__ import annotations
@@ -61,18 +61,17 @@ class PageReader:
             cursor.row_factory = sqlite3.Row  # ScanFilter reads columns by name
         query = queries[0] if project_id is None else queries[1]
         prefix = () if project_id is None else (project_id,)
-        kept = batch <= CACHED_PAGE_ROWS
 
         def read(before: int) -> Sequence[Any]:
             params = (*prefix, before, batch)
             key = (query, params, where is not None)
-            header = link.committed() if kept else None  # before the query, as get's
+            header = link.committed()  # before the query, as get's
             if header is not None:
                 page: Sequence[Any] | None = self._pages.get(key, header)
                 if page is not None:
                     return page
             page = tuple(cursor.execute(query, params).fetchall())
-            if header is not None:
+            if header is not None and len(page) <= CACHED_PAGE_ROWS:
                 self._pages.keep(key, header, page)
             return page
 

@@ -7,6 +7,7 @@ Each test first makes the cache hold the server, so each fails if a commit stops
 from __future__ import annotations
 
 import ctypes
+import itertools
 import json
 import multiprocessing
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from apistack.examples.compute.read_cache import CommittedRows
 from apistack.examples.compute.store import ServerRecord, SQLiteServerStore
+from apistack.examples.compute.store_pages import CACHED_PAGE_ROWS
 from apistack.examples.compute.wal_index import HEADER_SIZE, INDEX_VERSION, WalIndexHeader
 from tests.examples.compute.conftest import ComputeAPI
 
@@ -207,6 +209,19 @@ def test_the_cache_is_bounded() -> None:
     unkept = CommittedRows(0)
     unkept.keep("a", b"h", ("a",))
     assert len(unkept) == 0 and unkept.get("a", b"h") is None
+
+
+def test_only_small_pages_are_kept(tmp_path: Path) -> None:
+    store = SQLiteServerStore(tmp_path)
+    for i in range(CACHED_PAGE_ROWS + 1):
+        store.add(_record(f"s{i}"))
+    statements: list[str] = []
+    store._connection().set_trace_callback(statements.append)
+    for _ in range(2):
+        assert len(list(store.scan_summaries("p", batch=1000))) == CACHED_PAGE_ROWS + 1
+        small = store.scan_summaries("p", batch=CACHED_PAGE_ROWS)
+        assert len(list(itertools.islice(small, CACHED_PAGE_ROWS))) == CACHED_PAGE_ROWS
+    assert len(statements) == 2 + 1  # the big page both times, the small one once
 
 
 def test_nothing_stale_survives_close(tmp_path: Path) -> None:
