@@ -308,3 +308,29 @@ def test_two_workers_share_the_sqlite_state(compute_stack: ServedStack) -> None:
     assert [reply.status for reply in shows] == [200] * len(ids)
     listed = call(url, "GET", "/v2.1/servers?limit=1000", token=token).json()["servers"]
     assert {s["id"] for s in listed} == ids
+
+
+def test_every_worker_sees_a_change_made_through_another(compute_stack: ServedStack) -> None:
+    """Each worker keeps the servers it has read in its read cache; a change committed
+    through any worker must be what the next read on every worker answers."""
+    url, token = compute_stack.url, fresh_token()
+    server_id = create_server(url, token, "seen")
+    path = f"/v2.1/servers/{server_id}"
+
+    def shows() -> set[tuple[str, str]]:
+        # Eight at once, each on a new connection: the kernel spreads them over both workers.
+        with ThreadPoolExecutor(8) as pool:
+            replies = list(pool.map(lambda _: call(url, "GET", path, token=token), range(24)))
+        return {(r.json()["server"]["status"], r.json()["server"]["name"]) for r in replies}
+
+    assert shows() == {("ACTIVE", "seen")}  # now cached by whichever workers answered
+    for round_ in range(3):
+        stopped = call(url, "POST", path + "/action", token=token, json_body={"os-stop": None})
+        assert stopped.status == 202
+        assert shows() == {("SHUTOFF", f"seen{round_ or ''}")}
+        renamed = f"seen{round_ + 1}"
+        body = {"server": {"name": renamed}}
+        assert call(url, "PUT", path, token=token, json_body=body).status == 200
+        started = call(url, "POST", path + "/action", token=token, json_body={"os-start": None})
+        assert started.status == 202
+        assert shows() == {("ACTIVE", renamed)}
