@@ -96,7 +96,8 @@ def _http_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=30,
         metavar="SECONDS",
-        help="time a client has to send its request line and headers (default 30)",
+        help="time a client has to send its request line and headers, and again its body "
+        "(default 30)",
     )
     add(
         "--tcp-keepidle",

@@ -54,7 +54,8 @@ class ServeOptions:
         after ``client_timeout``), ``sync``, or any gunicorn worker class.
     :param threads: threads per gthread worker.
     :param keepalive: seconds an idle kept-alive connection is held (0: close each one).
-    :param client_timeout: seconds a client has to send a whole request line and headers.
+    :param client_timeout: seconds a client has to send a whole request line and headers, and
+        as long again for the body they announce.
     :param tcp_keepidle: seconds a connection is idle before TCP keep-alive probes start (nova's
         ``tcp_keepidle``), so dead peers are noticed; 0 turns TCP keep-alive off.
     :param worker_timeout: seconds a silent worker lives before gunicorn restarts it.

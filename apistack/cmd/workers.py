@@ -5,9 +5,12 @@
 - A worker dies with its master (Linux ``PR_SET_PDEATHSIG``): an orphaned worker would keep
   serving, and holding the port, after the master was killed.
 - ``ThreadWorker`` gives a client ``apistack_client_timeout`` seconds to send its request line
-  and headers; then the connection is shut down. A thread is otherwise held as long as a
-  client trickles header bytes, and gunicorn's worker timeout never fires in a threaded
-  worker (its main thread keeps reporting in), so ten slow clients could stop a worker for good.
+  and headers, and as long again to send the body the head announced; then the connection is
+  shut down. A thread is otherwise held as long as a client trickles bytes, and gunicorn's
+  worker timeout never fires in a threaded worker (its main thread keeps reporting in), so a
+  few slow clients could stop a worker for good. The body's clock stops once the body has
+  been received; an application that answers without reading the body it was sent has until
+  then too (apistack's and nova's ``Resource`` read it first).
 
 Named by ``apistack serve`` (``--worker-class gthread`` / ``sync``); importable by gunicorn.
 """
@@ -18,7 +21,6 @@ import contextlib
 import logging
 import socket
 import ssl
-import threading
 import time
 from typing import Any
 
@@ -31,7 +33,13 @@ from apistack.deploy import logging_request_id
 from apistack.filters.request_id import generate_request_id
 from apistack.resource.faults import default_message, fault_response
 
-__all__ = ["SyncWorker", "ThreadWorker", "fault_bytes", "status_for_parse_error"]
+__all__ = [
+    "SyncWorker",
+    "ThreadWorker",
+    "body_outstanding",
+    "fault_bytes",
+    "status_for_parse_error",
+]
 
 LOG = logging.getLogger("apistack.serve")
 
@@ -95,6 +103,18 @@ class _FaultingWorker:
                 LOG.debug("the client left before its fault was sent")
 
 
+def body_outstanding(body: Any) -> bool:
+    """:returns: whether gunicorn's request ``body`` still has bytes to receive: its length
+    reader has some left, or its chunked reader has not reached the last chunk."""
+    reader = getattr(body, "reader", None)
+    if reader is None:
+        return False
+    length = getattr(reader, "length", None)
+    if isinstance(length, int):
+        return length > 0
+    return getattr(reader, "parser", None) is not None
+
+
 class SyncWorker(_FaultingWorker, _GSyncWorker):  # type: ignore[misc]
     """gunicorn's ``sync`` worker with JSON faults and no orphans."""
 
@@ -105,37 +125,47 @@ class ThreadWorker(_FaultingWorker, _GThreadWorker):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.client_timeout = float(getattr(self.cfg, "apistack_client_timeout", 30) or 0)
-        self._reading: dict[int, tuple[float, Any]] = {}
-        self._reading_lock = threading.Lock()
+        # Connections still receiving a request: id -> (deadline, connection, the request's
+        # gunicorn Body once its head is read, else None). No lock: each thread adds and pops
+        # its own entry, and CPython's dict item assignment, pop and values() copy are each
+        # atomic, which is all murder_pending needs (three lock round trips per request were
+        # measurable in a busy worker).
+        self._reading: dict[int, tuple[float, Any, Any]] = {}
 
     def handle(self, conn: Any) -> Any:
         """Read and serve one request of ``conn``, under the head deadline."""
         if self.client_timeout > 0:
-            with self._reading_lock:
-                self._reading[id(conn)] = (time.monotonic() + self.client_timeout, conn)
+            self._reading[id(conn)] = (time.monotonic() + self.client_timeout, conn, None)
         try:
             return super().handle(conn)
         finally:
-            with self._reading_lock:
-                self._reading.pop(id(conn), None)
+            self._reading.pop(id(conn), None)
 
     def handle_request(self, req: Any, conn: Any) -> Any:
-        """The head is read: the deadline no longer applies."""
-        with self._reading_lock:
+        """The head is read: a new deadline for the body it announced, if any."""
+        body = getattr(req, "body", None)
+        if self.client_timeout > 0 and body_outstanding(body):
+            self._reading[id(conn)] = (time.monotonic() + self.client_timeout, conn, body)
+        else:
             self._reading.pop(id(conn), None)
         return super().handle_request(req, conn)
 
     def murder_pending(self) -> None:
-        """Run about once a second by the main loop: also cut off slow request heads."""
+        """Run about once a second by the main loop: also cut off slow request heads and
+        bodies."""
         super().murder_pending()
         now = time.monotonic()
-        with self._reading_lock:
-            late = [conn for deadline, conn in self._reading.values() if deadline <= now]
-            for conn in late:
-                self._reading.pop(id(conn), None)
-        for conn in late:
-            LOG.warning("closing a connection from %s: no complete request head within %g s",
-                        conn.client[0] if conn.client else "-", self.client_timeout)  # fmt: skip
+        late = [
+            (conn, body)
+            for deadline, conn, body in list(self._reading.values())
+            if deadline <= now and (body is None or body_outstanding(body))
+        ]
+        for conn, _body in late:
+            self._reading.pop(id(conn), None)
+        for conn, body in late:
+            LOG.warning("closing a connection from %s: no complete request %s within %g s",
+                        conn.client[0] if conn.client else "-",
+                        "head" if body is None else "body", self.client_timeout)  # fmt: skip
             # The raw socket's shutdown (not SSLSocket's, which would drop its state under the
             # reading thread): the blocked recv returns, and gunicorn closes quietly.
             with contextlib.suppress(OSError):

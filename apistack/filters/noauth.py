@@ -39,6 +39,7 @@ from apistack.filters.context import (
     check_context_key,
 )
 from apistack.filters.request_id import generate_request_id
+from apistack.process import process_id
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -79,6 +80,21 @@ def strip_identity_headers(environ: WSGIEnvironment) -> None:
     forged = [key for key in environ if key.startswith(FORGEABLE_HEADER_PREFIXES)]
     for key in forged:
         del environ[key]
+
+
+_WARNED: list[int] = []  # the process ids that have warned (a forked child warns again)
+
+
+def _warn_once() -> None:
+    """Warn that noauth is in use, once per process: an ini builds one filter per pipeline
+    (nova's has two), and one line says it."""
+    pid = process_id()
+    if pid not in _WARNED:
+        _WARNED.append(pid)
+        LOG.warning(
+            "The noauth filter trusts any X-Auth-Token: never use it outside development "
+            "and tests."
+        )
 
 
 # What ``_context`` passes a context class's constructor directly when it takes them all.
@@ -160,10 +176,7 @@ class NoAuth(Filter):
         self._direct = None
         if not from_environ and self.contexts.takes(*_DIRECT_VALUES):
             self._direct = self.contexts.context_class
-        LOG.warning(
-            "The noauth filter trusts any X-Auth-Token: never use it outside development "
-            "and tests."
-        )
+        _warn_once()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         strip_identity_headers(environ)

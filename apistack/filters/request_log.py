@@ -105,6 +105,7 @@ class RequestLog(Filter):
 
 def _content_length(status: str, headers: list[tuple[str, str]]) -> str:
     for name, value in headers:
-        if name.lower() == "content-length":
+        # Lower only the names as long as "content-length" (14): a response has several.
+        if len(name) == 14 and name.lower() == "content-length":
             return value
     return "0" if status[:3] in ("204", "304") else "-"

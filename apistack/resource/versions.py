@@ -58,7 +58,9 @@ class APIVersionRequest:
         either number has more than nine digits.
     """
 
-    __slots__ = ("_key", "major", "minor")
+    # _text: "X.Y", made once (negotiation keeps one object per version asked for, and the
+    # request log, the version headers and views ask for the string on every request).
+    __slots__ = ("_key", "_text", "major", "minor")
 
     def __init__(self, version_string: str | None = None) -> None:
         if version_string is None:
@@ -69,12 +71,13 @@ class APIVersionRequest:
                 raise InvalidAPIVersionString(version_string)
             self.major, self.minor = int(match.group(1)), int(match.group(2))
         self._key = (self.major, self.minor)
+        self._text = f"{self.major}.{self.minor}"
 
     def __repr__(self) -> str:
         return f"APIVersionRequest({self.get_string()!r})" if self else "APIVersionRequest()"
 
     def __str__(self) -> str:
-        return f"{self.major}.{self.minor}"
+        return self._text
 
     def __bool__(self) -> bool:
         return self._key != (0, 0)
@@ -140,7 +143,7 @@ class APIVersionRequest:
         """
         if not self:
             raise ValueError("the null version has no string form")
-        return f"{self.major}.{self.minor}"
+        return self._text
 
 
 #: a range bound as callers spell it: a version (of any lineage, see ``as_version``), an

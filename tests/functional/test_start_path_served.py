@@ -4,7 +4,8 @@
   workers; a name the ini lacks is skipped with a warning (nova's ``enabled_apis``).
 - After the master is SIGKILLed its workers die too, so a new master can bind at once.
 - Ten connections that trickle header lines do not stop service for other clients under the
-  default worker class, and are cut off after ``--client-timeout``.
+  default worker class, and are cut off after ``--client-timeout``; so are connections that
+  trickle the body their head announced, while a body sent within that time is served.
 """
 
 from __future__ import annotations
@@ -158,3 +159,58 @@ def test_slow_header_clients_do_not_stop_service(serve_ini: ServeIni, tmp_path: 
         for sock in slow:
             sock.close()
     assert "no complete request head within 4 s" in stack.log_path.read_text()
+
+
+def _slow_body_client(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall(
+        b"POST /v2.1/servers HTTP/1.1\r\nHost: slow\r\nX-Auth-Token: demo:demo\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+    )
+    return sock
+
+
+def test_slow_body_clients_are_cut_off_at_the_deadline(
+    serve_ini: ServeIni, tmp_path: Path
+) -> None:
+    # Two threads, both taken by clients that sent a whole head and then trickle the body:
+    # without a body deadline no one else is served until they stop.
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)},
+                      options=["--threads", "2", "--client-timeout", "3"])  # fmt: skip
+    slow = [_slow_body_client(stack.port) for _ in range(2)]
+    try:
+        started = time.monotonic()
+        for sock in slow:
+            sock.sendall(b" ")
+        time.sleep(1)
+        for sock in slow:
+            sock.sendall(b" ")
+        assert _get(stack.port, "/v2.1/flavors/1", timeout=10) == 200
+        assert time.monotonic() - started < 9  # served once the deadline (3 s) cut them off
+        for sock in slow:
+            sock.settimeout(10)
+            with contextlib.suppress(ConnectionResetError):
+                assert b"202" not in sock.recv(1024)
+    finally:
+        for sock in slow:
+            sock.close()
+    assert "no complete request body within 3 s" in stack.log_path.read_text()
+
+
+def test_a_body_sent_in_time_is_served(serve_ini: ServeIni, tmp_path: Path) -> None:
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)},
+                      options=["--client-timeout", "4"])  # fmt: skip
+    body = b'{"server": {"name": "paused", "flavorRef": "1", "imageRef": "%s"}}' % (
+        b"70a599e0-31e7-49b7-b260-868f441e862b"
+    )
+    with socket.create_connection(("127.0.0.1", stack.port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /v2.1/servers HTTP/1.1\r\nHost: x\r\nX-Auth-Token: demo:demo\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+        )
+        time.sleep(1)  # two pauses, within the deadline for the whole body
+        sock.sendall(body[:10])
+        time.sleep(1)
+        sock.sendall(body[10:])
+        assert sock.recv(4096).startswith(b"HTTP/1.1 202 ")
+    assert "no complete request body" not in stack.log_path.read_text()
