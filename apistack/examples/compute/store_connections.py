@@ -75,7 +75,7 @@ class ThreadConnections:
         self._local = threading.local()
 
     def open(self) -> sqlite3.Connection:
-        """:returns: a new connection in WAL mode, owned by the caller (no header map)."""
+        """:returns: a new connection in WAL mode, owned by the caller (no header)."""
         return self._connect()[0]
 
     def _connect(self) -> tuple[sqlite3.Connection, bool]:
@@ -84,7 +84,7 @@ class ThreadConnections:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         for pragma in _PRAGMAS:
             conn.execute(pragma)
-        # The mode SQLite actually chose: a file system without shared memory refuses WAL.
+        # The mode SQLite actually chose: where WAL is refused, the reply names another.
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
         return conn, bool(mode) and str(mode[0]).lower() == "wal"
 
