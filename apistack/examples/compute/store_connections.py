@@ -35,6 +35,8 @@ _PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
     "PRAGMA synchronous = NORMAL",
 )
+# Connections a forked child inherited and must never close (see Link.close).
+_INHERITED: list[sqlite3.Connection] = []
 
 
 class Link:
@@ -56,10 +58,15 @@ class Link:
 
     def close(self) -> None:
         """Drop the header (first: SQLite may unmap it when the connection closes); close the
-        connection if this process opened it (a child leaves its parent's alone)."""
+        connection if this process opened it, else keep it from ever being closed here."""
         self.header = None
         if self.pid == process_id():
             self.conn.close()
+        else:
+            # A parent's connection, inherited by fork: closing it (even by garbage
+            # collection) would close descriptors of the database in this process, and that
+            # drops this process's own POSIX locks on it, the new connection's included.
+            _INHERITED.append(self.conn)
 
 
 class ThreadConnections:
