@@ -20,7 +20,7 @@ from typing import Any
 
 __all__ = ["DEFAULT_SIZE", "CommittedRows"]
 
-#: rows kept by default: a worker's working set of servers, about 1 MB.
+#: rows kept by default: a worker's working set of servers (about 1.3 kB each, 5.4 MB full).
 DEFAULT_SIZE = 4096
 
 
