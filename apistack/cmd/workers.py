@@ -11,6 +11,9 @@
   few slow clients could stop a worker for good. The body's clock stops once the body has
   been received; an application that answers without reading the body it was sent has until
   then too (apistack's and nova's ``Resource`` read it first).
+- ``ThreadWorker`` closes a connection that a response ended on a thread of its own
+  (``apistack.cmd.lingering``): gunicorn drains it for up to 2 s on its main loop, where a client
+  that neither reads nor closes stopped the whole worker.
 
 Named by ``apistack serve`` (``--worker-class gthread`` / ``sync``); importable by gunicorn.
 """
@@ -25,10 +28,12 @@ import time
 from typing import Any
 
 from gunicorn.http import errors  # type: ignore[import-untyped]
-from gunicorn.workers.gthread import ThreadWorker as _GThreadWorker  # type: ignore[import-untyped]
+from gunicorn.workers.gthread import TConn  # type: ignore[import-untyped]
+from gunicorn.workers.gthread import ThreadWorker as _GThreadWorker
 from gunicorn.workers.sync import SyncWorker as _GSyncWorker  # type: ignore[import-untyped]
 
 from apistack.cmd.launcher import die_with_parent
+from apistack.cmd.lingering import LingeringCloser
 from apistack.deploy import logging_request_id
 from apistack.filters.request_id import generate_request_id
 from apistack.resource.faults import default_message, fault_response
@@ -115,6 +120,20 @@ def body_outstanding(body: Any) -> bool:
     return getattr(reader, "parser", None) is not None
 
 
+_CLOSER = LingeringCloser()
+
+
+class _Connection(TConn):  # type: ignore[misc]
+    """gunicorn's connection, whose lingering close is left to ``_CLOSER``."""
+
+    def close(self, graceful: bool = False) -> None:
+        """Close now, or (``graceful``) half-close now and drain on the closer's thread."""
+        if graceful:
+            _CLOSER.close(self.sock)
+        else:
+            super().close()
+
+
 class SyncWorker(_FaultingWorker, _GSyncWorker):  # type: ignore[misc]
     """gunicorn's ``sync`` worker with JSON faults and no orphans."""
 
@@ -131,6 +150,14 @@ class ThreadWorker(_FaultingWorker, _GThreadWorker):  # type: ignore[misc]
         # atomic, which is all murder_pending needs (three lock round trips per request were
         # measurable in a busy worker).
         self._reading: dict[int, tuple[float, Any, Any]] = {}
+
+    def enqueue_req(self, conn: Any) -> None:
+        """Hand ``conn`` to a thread, as gunicorn does, once it closes as ``_Connection``."""
+        if type(conn) is TConn:
+            # gunicorn makes the connection in accept(); its class is swapped rather than
+            # accept() copied (both classes have the same attributes).
+            conn.__class__ = _Connection
+        super().enqueue_req(conn)
 
     def handle(self, conn: Any) -> Any:
         """Read and serve one request of ``conn``, under the head deadline."""

@@ -6,6 +6,7 @@
 - Ten connections that trickle header lines do not stop service for other clients under the
   default worker class, and are cut off after ``--client-timeout``; so are connections that
   trickle the body their head announced, while a body sent within that time is served.
+- Clients that send `Connection: close` and then neither read nor close do not stop a worker.
 """
 
 from __future__ import annotations
@@ -214,3 +215,30 @@ def test_a_body_sent_in_time_is_served(serve_ini: ServeIni, tmp_path: Path) -> N
         sock.sendall(body[10:])
         assert sock.recv(4096).startswith(b"HTTP/1.1 202 ")
     assert "no complete request body" not in stack.log_path.read_text()
+
+
+def test_clients_that_never_close_do_not_stop_the_worker(
+    serve_ini: ServeIni, tmp_path: Path
+) -> None:
+    # gunicorn drains a connection that a response ended for up to 2 s before closing it; on
+    # its gthread main loop that stopped the worker for each such client (five: 9.8 s).
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)})
+    held = []
+    try:
+        for _ in range(5):
+            sock = socket.create_connection(("127.0.0.1", stack.port), timeout=10)
+            sock.sendall(b"GET /v2.1/flavors/1 HTTP/1.1\r\nHost: held\r\n"
+                         b"X-Auth-Token: demo:demo\r\nConnection: close\r\n\r\n")  # fmt: skip
+            held.append(sock)
+        time.sleep(0.3)  # their answers are sent and their connections half-closed
+        for _ in range(3):
+            assert _get(stack.port, "/v2.1/flavors/1", timeout=1.5) == 200
+        for sock in held:  # each got its whole answer, then the server's end of the stream
+            received = b""
+            while chunk := sock.recv(4096):
+                received += chunk
+            head, _, body = received.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200 ") and b'"flavor"' in body
+    finally:
+        for sock in held:
+            sock.close()
