@@ -84,7 +84,7 @@ class APIVersionRequest:
 
     def is_null(self) -> bool:
         """:returns: True for the null version 0.0."""
-        return not self
+        return self._key == (0, 0)  # not ``not self``: a second call, on every logged request
 
     def _other_key(self, other: object) -> tuple[int, int]:
         if isinstance(other, APIVersionRequest):
@@ -141,7 +141,7 @@ class APIVersionRequest:
 
         :raises ValueError: on the null version.
         """
-        if not self:
+        if self._key == (0, 0):
             raise ValueError("the null version has no string form")
         return self._text
 
