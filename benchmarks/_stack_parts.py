@@ -46,6 +46,7 @@ class ConstantServers(Controller):
 
     @response(202)
     @expected_errors((400, 403))
+    @validation.schema(schemas.create, "2.0", "2.0")
     @validation.schema(schemas.create, "2.1", "2.18")
     @validation.schema(schemas.create_v219, "2.19")
     def create(self, req: Any, body: Any) -> Any:
