@@ -53,18 +53,21 @@ class ConstantServers(Controller):
         return self.views["create"]
 
 
-def constant_router(max_version: str = "2.19") -> APIRouter:
-    """:returns: a router with ``/servers`` and ``/servers/{id}`` on ``ConstantServers``."""
+def constant_router(max_version: str = "2.19", json_encoder: str = "json") -> APIRouter:
+    """:returns: a router with ``/servers`` and ``/servers/{id}`` on ``ConstantServers``,
+    writing bodies with ``json_encoder`` (as the example's ini section says)."""
     routes = (
         ("/servers", {"GET": [ConstantServers, "index"], "POST": [ConstantServers, "create"]}),
         ("/servers/{id}", {"GET": [ConstantServers, "show"]}),
     )
-    return APIRouter(routes, settings=compute_settings(max_version))
+    return APIRouter(routes, settings=compute_settings(max_version, json_encoder=json_encoder))
 
 
 def constant_app_factory(global_conf: dict[str, str], **local_conf: str) -> APIRouter:
     """Paste ``app_factory`` standing in for the example's (same keys, constant answers)."""
-    return constant_router(local_conf.get("max_version") or "2.19")
+    return constant_router(
+        local_conf.get("max_version") or "2.19", local_conf.get("json_encoder") or "json"
+    )
 
 
 def constant_ini(example: Path, target: Path) -> Path:

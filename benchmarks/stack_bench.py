@@ -132,9 +132,13 @@ def _example(tmp: Path) -> tuple[Any, str, dict[str, bytes]]:
 
 
 def _filter_name(section: str) -> str:
+    return _ini_value(f"filter:{section}", "use")
+
+
+def _ini_value(section: str, key: str, default: str = "") -> str:
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(INI)
-    return parser[f"filter:{section}"]["use"]
+    return parser[section].get(key, default)
 
 
 def _layers(app: Any, path: str, answers: dict[str, bytes], tmp: Path) -> dict[str, Timed]:
@@ -151,7 +155,9 @@ def _layers(app: Any, path: str, answers: dict[str, bytes], tmp: Path) -> dict[s
     ConstantServers.views = {key: json.loads(value) for key, value in answers.items()}
     ini = f"config:{INI}"
     noauth = loadfilter(ini, name="noauth")
-    constant = noauth(constant_router())
+    # The example's encoder, so that "own work" is the store and views, not the encoding.
+    encoder = _ini_value("app:osapi_compute_app_v21", "json_encoder", "json")
+    constant = noauth(constant_router(json_encoder=encoder))
     example: Any = noauth(loadapp(ini, name="osapi_compute_app_v21"))
     creating: Any = noauth(
         loadapp(ini, name="osapi_compute_app_v21", global_conf={"state_dir": str(tmp / "c")})

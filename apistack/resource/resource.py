@@ -39,7 +39,6 @@ from apistack.resource.request import Request
 from apistack.resource.results import (
     ResponseObject,
     normalise_result,
-    serialize_json,
     status_line,
 )
 from apistack.resource.versions import NULL_VERSION, APISettings, APIVersionRequest
@@ -233,7 +232,7 @@ class Resource:
         if not isinstance(response, ResponseObject):
             response.headerlist.extend(environ.get(VERSION_HEADERS_KEY, ()))
             return response(environ, start_response)  # type: ignore[no-any-return]
-        body = b"" if response.obj is None else serialize_json(response.obj)
+        body = b"" if response.obj is None else self.settings.encode_json(response.obj)
         headers = [
             ("Content-Type", req.best_match_content_type(self.settings.service_type)),
             ("Content-Length", str(len(body))),

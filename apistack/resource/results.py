@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import json
-import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import webob
@@ -16,6 +11,7 @@ import webob.exc
 # One status-line builder for successes and faults alike, kept importable from here.
 from apistack.environ import status_line
 from apistack.resource.decorators import select_response_code
+from apistack.resource.json_encoders import json_default, serialize_json
 from apistack.resource.versions import APIVersionRequest
 
 __all__ = [
@@ -99,54 +95,6 @@ class ResponseObject:
     def iter_headers(self) -> Iterator[tuple[str, str]]:
         """:returns: the headers as ``(name, value)`` pairs, without copying."""
         return iter(self._headers.items())
-
-
-def json_default(value: Any) -> Any:
-    """Serialise the non-JSON types controllers commonly return.
-
-    :raises TypeError: for anything else, so that a bad result is a server error, not
-        silently wrong output.
-    """
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-# No circular-reference bookkeeping (a dict of ids per container, a fifth of the encoding
-# time): a result that contains itself still fails, with RecursionError, as a logged 500.
-_encoder = json.JSONEncoder(default=json_default, ensure_ascii=True, check_circular=False)
-# The same encoder's C half, built once: ``JSONEncoder.encode`` builds it on every call, half
-# a microsecond per response. None where the interpreter has no C accelerator.
-_c_encode: Callable[[Any, int], Sequence[str]] | None = (
-    None
-    if c_make_encoder is None
-    else c_make_encoder(
-        None,  # markers: no circular check, as above
-        _encoder.default,
-        encode_basestring_ascii,
-        _encoder.indent,
-        _encoder.key_separator,
-        _encoder.item_separator,
-        _encoder.sort_keys,
-        _encoder.skipkeys,
-        _encoder.allow_nan,
-    )
-)
-
-
-def serialize_json(obj: Any) -> bytes:
-    """:returns: ``obj`` as JSON bytes (ASCII: every other character escaped)."""
-    if _c_encode is None:
-        return _encoder.encode(obj).encode("ascii")
-    return "".join(_c_encode(obj, 0)).encode("ascii")
 
 
 def is_response(result: Any) -> bool:

@@ -7,6 +7,7 @@ A microversion is ``MAJOR.MINOR`` (``2.1``, ``2.104``); the null version (0.0) s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
@@ -16,6 +17,7 @@ from apistack.environ import (
     JSON_MEDIA_TYPE,
     vendor_media_type,
 )
+from apistack.resource.json_encoders import json_encoder as encoder_named
 
 __all__ = [
     "DEFAULT_SUPPORT_TEXT",
@@ -234,6 +236,10 @@ class APISettings:
     :param context_key: the environ key holding the request context.
     :param support_text: appended to "Unexpected API Error." in unexpected-error faults.
     :param response_validation: ``warn``, ``error`` or ``ignore`` for response schemas.
+    :param json_encoder: how bodies become JSON: ``json`` (``json.dumps``'s bytes, as nova's)
+        or ``orjson`` (compact UTF-8, ten times faster); see ``apistack.resource.json_encoders``.
+    :raises ValueError: for versions out of order, or an unknown ``response_validation`` or
+        ``json_encoder`` (or ``orjson`` when it is not installed).
     """
 
     service_type: str = DEFAULT_SERVICE_TYPE
@@ -243,7 +249,10 @@ class APISettings:
     context_key: str = DEFAULT_CONTEXT_KEY
     support_text: str = DEFAULT_SUPPORT_TEXT
     response_validation: Literal["warn", "error", "ignore"] = "warn"
+    json_encoder: str = "json"
     media_types: tuple[str, ...] = field(init=False)
+    #: writes a response body as JSON bytes, by ``json_encoder``.
+    encode_json: Callable[[Any], bytes] = field(init=False, compare=False, repr=False)
 
     def __init__(
         self,
@@ -254,6 +263,7 @@ class APISettings:
         context_key: str = DEFAULT_CONTEXT_KEY,
         support_text: str = DEFAULT_SUPPORT_TEXT,
         response_validation: Literal["warn", "error", "ignore"] = "warn",
+        json_encoder: str = "json",
     ) -> None:
         low = _version(min_version) if min_version else None
         high = _version(max_version) if max_version else low
@@ -273,7 +283,9 @@ class APISettings:
             "context_key": context_key,
             "support_text": support_text,
             "response_validation": response_validation,
+            "json_encoder": json_encoder,
             "media_types": (JSON_MEDIA_TYPE, vendor_media_type(service_type)),
+            "encode_json": encoder_named(json_encoder),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)

@@ -45,7 +45,14 @@ from apistack.router.wsgi import Router
 
 __all__ = ["APIRouter", "app_factory", "import_object"]
 
-_SETTINGS_KEYS = ("service_type", "min_version", "max_version", "legacy_header", "context_key")
+_SETTINGS_KEYS = (
+    "service_type",
+    "min_version",
+    "max_version",
+    "legacy_header",
+    "context_key",
+    "json_encoder",
+)
 _ROUTER_KEYS = (
     "route_list",
     "route_plugin_namespace",
@@ -159,7 +166,7 @@ def _settings(conf: Mapping[str, str]) -> APISettings:
     try:
         return APISettings(**args)
     except ValueError as exc:
-        raise RouterConfigError(f"egg:apistack#router: min_version/max_version: {exc}") from None
+        raise RouterConfigError(f"egg:apistack#router: {exc}") from None
 
 
 def _extension_manager(conf: Mapping[str, str], strict: bool) -> ExtensionManager | None:

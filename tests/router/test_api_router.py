@@ -141,8 +141,20 @@ def test_paste_extension_namespace_alone(tmp_path: Path, extensions: str) -> Non
         ({"route_list": "tests.router.sample_api:NOPE"}, "route_list"),
         ({"route_list": "tests.router.sample_api:ROUTES", "strict": "maybe"}, "strict"),
         ({"route_list": "tests.router.sample_api:ROUTES", "min_version": "2.x"}, "min_version"),
+        (
+            {"route_list": "tests.router.sample_api:ROUTES", "json_encoder": "ujson"},
+            "json_encoder",
+        ),
     ],
 )
 def test_bad_paste_options_name_the_key(options: dict[str, str], named: str) -> None:
     with pytest.raises(RouterConfigError, match=named):
         APIRouter.factory({}, **options)
+
+
+def test_paste_json_encoder_chooses_how_bodies_are_written() -> None:
+    app = APIRouter.factory({}, route_list="tests.router.sample_api:ROUTES", json_encoder="orjson")
+    assert app.settings.json_encoder == "orjson"
+    assert get(app, "/servers/x").body == b'{"server":{"id":"x"}}'
+    plain = APIRouter.factory({}, route_list="tests.router.sample_api:ROUTES")
+    assert get(plain, "/servers/x").body == b'{"server": {"id": "x"}}'

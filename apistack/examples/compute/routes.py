@@ -41,11 +41,15 @@ RouteList = tuple[tuple[str, Any], ...]
 
 
 def compute_settings(
-    max_version: str = DEFAULT_MAX_VERSION, context_key: str = DEFAULT_CONTEXT_KEY
+    max_version: str = DEFAULT_MAX_VERSION,
+    context_key: str = DEFAULT_CONTEXT_KEY,
+    json_encoder: str = "json",
 ) -> APISettings:
-    """:returns: the example API's settings: microversions 2.1 to ``max_version``.
+    """:returns: the example API's settings: microversions 2.1 to ``max_version``, bodies
+    written by ``json_encoder`` (see ``APISettings``).
 
-    :raises ValueError: when ``max_version`` is not a version in ``[2.1, 2.25]``.
+    :raises ValueError: when ``max_version`` is not a version in ``[2.1, 2.25]``, or for an
+        unknown ``json_encoder``.
     """
     high = APIVersionRequest(max_version)
     if not high.matches(APIVersionRequest("2.1"), APIVersionRequest(HIGHEST_MAX_VERSION)):
@@ -54,7 +58,12 @@ def compute_settings(
             "example compute API implements"
         )
     return APISettings(
-        "compute", "2.1", high, legacy_header=LEGACY_HEADER, context_key=context_key
+        "compute",
+        "2.1",
+        high,
+        legacy_header=LEGACY_HEADER,
+        context_key=context_key,
+        json_encoder=json_encoder,
     )
 
 
@@ -97,10 +106,11 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
 
     Keys: ``state_dir`` (where the SQLite file lives; the global ``state_dir`` when the
     section has none), ``max_version`` (2.1 to 2.25), ``max_limit`` (the most servers a list
-    page holds, nova's ``[api] max_limit``; default 1000) and ``context_key``; any other key
-    is an error naming it.
+    page holds, nova's ``[api] max_limit``; default 1000), ``context_key`` and
+    ``json_encoder`` (``json``, the default, or ``orjson``); any other key is an error naming
+    it.
     """
-    known = {"state_dir", "max_version", "max_limit", "context_key"}
+    known = {"state_dir", "max_version", "max_limit", "context_key", "json_encoder"}
     unknown = sorted(set(local_conf) - known)
     if unknown:
         raise RouterConfigError(
@@ -111,9 +121,10 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
         settings = compute_settings(
             local_conf.get("max_version", DEFAULT_MAX_VERSION),
             local_conf.get("context_key", DEFAULT_CONTEXT_KEY),
+            local_conf.get("json_encoder", "json"),
         )
     except ValueError as exc:
-        raise RouterConfigError(f"max_version: {exc}") from None
+        raise RouterConfigError(str(exc)) from None
     # PasteDeploy drops a section's key that is also a [DEFAULT] key (api-paste.ini has
     # ``state_dir = %(state_dir)s``), so the global is where a --global state_dir arrives.
     state_dir = local_conf.get("state_dir") or global_conf.get("state_dir") or None

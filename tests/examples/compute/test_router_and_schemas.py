@@ -46,8 +46,22 @@ def test_factory_serves_the_configured_max_version(router: Router) -> None:
 
 @pytest.mark.parametrize(
     ("options", "fragment"),
-    [({"max_version": "2.60"}, "max_version"), ({"colour": "blue"}, "colour")],
+    [
+        ({"max_version": "2.60"}, "max_version"),
+        ({"colour": "blue"}, "colour"),
+        ({"json_encoder": "ujson"}, "json_encoder"),
+    ],
 )
 def test_factory_rejects_bad_options(tmp_path: Path, options: dict, fragment: str) -> None:
     with pytest.raises(RouterConfigError, match=fragment):
         app_factory({}, state_dir=str(tmp_path), **options)
+
+
+@pytest.mark.parametrize(("encoder", "separator"), [("json", b'": '), ("orjson", b'":')])
+def test_factory_writes_bodies_with_the_configured_encoder(
+    tmp_path: Path, encoder: str, separator: bytes
+) -> None:
+    app = app_factory({}, state_dir=str(tmp_path), json_encoder=encoder)
+    response = webob.Request.blank("/flavors").get_response(app)
+    assert response.status_int == 200
+    assert response.body.startswith(b'{"flavors' + separator)
