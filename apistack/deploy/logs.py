@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from apistack.deploy.log_batching import BatchedStreamHandler
 from apistack.environ import REQUEST_ID_KEY
-from apistack.filters.record_batches import RECORD_BATCHES
+from apistack.record_batches import RECORD_BATCHES
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -133,7 +133,7 @@ def configure_logging(
     :param batch_interval: when more than 0, lines below WARNING are written in batches, at
         most this many seconds after they were logged (``BatchedStreamHandler``: far fewer
         system calls for request lines), and ``request_log``'s records reach logging in
-        batches too (``apistack.filters.record_batches``), so a request line is written at
+        batches too (``apistack.record_batches``), so a request line is written at
         most twice this long after its request; 0 writes each line at once.
     :raises ValueError: for an unknown level name.
     """

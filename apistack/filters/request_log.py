@@ -13,7 +13,7 @@ A response without ``Content-Length`` is logged ``len: -``, except a 204 or 304,
 body: ``len: 0`` as nova logs it.
 
 Each record carries the request's id as ``record.request_id``. Under ``apistack serve`` the
-records reach logging in batches (``apistack.filters.record_batches``).
+records reach logging in batches (``apistack.record_batches``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from apistack.environ import REQUEST_ID_KEY, drain_and_close, request_uri
 from apistack.errors import error_table
 from apistack.filters.base import Filter, Option
 from apistack.filters.log_records import RecordTemplate
-from apistack.filters.record_batches import RECORD_BATCHES
 from apistack.filters.service_version import negotiated_version
+from apistack.record_batches import RECORD_BATCHES
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo

@@ -19,8 +19,8 @@ import webob
 
 from apistack.deploy import configure_logging
 from apistack.environ import REQUEST_ID_KEY
-from apistack.filters.record_batches import RECORD_BATCHES, RecordBatches
 from apistack.filters.request_log import RequestLog
+from apistack.record_batches import RECORD_BATCHES, RecordBatches
 
 INTERVAL = 0.05
 SLOW = 0.5  # long enough that a loaded machine does not hand a test's batch over early
