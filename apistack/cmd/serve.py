@@ -55,8 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the stderr log's level (INFO shows one line per request)")  # fmt: skip
     add("--log-batch-interval", type=float, default=DEFAULT_INTERVAL, metavar="SECONDS",
         help="write lines below WARNING in batches, at most this long after they were "
-        "logged (request lines, handed to logging in batches too: twice this long) "
-        f"(default {DEFAULT_INTERVAL:g}; 0 writes each line at once)")  # fmt: skip
+        f"logged (default {DEFAULT_INTERVAL:g}; 0 writes each line at once)")  # fmt: skip
 
 
 def _listen_arguments(parser: argparse.ArgumentParser) -> None:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, TextIO
 
 from apistack.deploy.log_batching import BatchedStreamHandler
 from apistack.environ import REQUEST_ID_KEY
-from apistack.record_batches import RECORD_BATCHES
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -83,14 +82,10 @@ class LogLineFormatter(logging.Formatter):
 
 
 class RequestIdLogFilter(logging.Filter):
-    """Sets ``record.request_id`` to the current request's id, or ``-``, unless the record
-    already carries one (``request_log``'s records do: they may be handled on another
-    thread)."""
+    """Sets ``record.request_id`` to the current request's id, or ``-``."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Add the attribute; never drops a record."""
-        if getattr(record, "request_id", None):
-            return True
         environ = _ENVIRON.get()
         request_id = environ.get(REQUEST_ID_KEY) if environ is not None else None
         record.request_id = request_id or "-"
@@ -132,9 +127,7 @@ def configure_logging(
     :param level: a logging level name or number.
     :param batch_interval: when more than 0, lines below WARNING are written in batches, at
         most this many seconds after they were logged (``BatchedStreamHandler``: far fewer
-        system calls for request lines), and ``request_log``'s records reach logging in
-        batches too (``apistack.record_batches``), so a request line is written at
-        most twice this long after its request; 0 writes each line at once.
+        system calls for request lines); 0 writes each line at once.
     :raises ValueError: for an unknown level name.
     """
     handler = _stream_handler(stream or sys.stderr, batch_interval)
@@ -146,10 +139,6 @@ def configure_logging(
         old.close()
     handler.apistack = True  # type: ignore[attr-defined]
     root.addHandler(handler)
-    if batch_interval > 0:
-        RECORD_BATCHES.start(batch_interval)
-    else:
-        RECORD_BATCHES.stop()
     root.setLevel(level.upper() if isinstance(level, str) else level)
 
 

@@ -11,9 +11,6 @@ The microversion is the one apistack's ``Resource`` negotiated, or, in front of 
 ``Resource``, the one nova stored on its WebOb request (see ``apistack.filters.service_version``).
 A response without ``Content-Length`` is logged ``len: -``, except a 204 or 304, which has no
 body: ``len: 0`` as nova logs it.
-
-Each record carries the request's id as ``record.request_id``. Under ``apistack serve`` the
-records reach logging in batches (``apistack.record_batches``).
 """
 
 from __future__ import annotations
@@ -23,12 +20,11 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from apistack.environ import REQUEST_ID_KEY, drain_and_close, request_uri
+from apistack.environ import drain_and_close, request_uri
 from apistack.errors import error_table
 from apistack.filters.base import Filter, Option
 from apistack.filters.log_records import RecordTemplate
 from apistack.filters.service_version import negotiated_version
-from apistack.record_batches import RECORD_BATCHES
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -103,11 +99,8 @@ class RequestLog(Filter):
             time.monotonic() - start,
         )
         # What logger.info does, minus the stack walk that finds the calling line (always this
-        # one) and the record fields that are the same for every line; handed over now, or
-        # in a batch where that cannot change the line (apistack serve's logging).
-        record = self._records.record(args)
-        record.request_id = environ.get(REQUEST_ID_KEY) or "-"
-        RECORD_BATCHES.handle(self.logger, record)
+        # one) and the record fields that are the same for every line.
+        self.logger.handle(self._records.record(args))
 
 
 def _content_length(status: str, headers: list[tuple[str, str]]) -> str:
