@@ -18,7 +18,8 @@ returning the same JSON body). Targets (issue 16):
   keystoneauth1 nor keystonemiddleware (the noauth2 pipeline is loaded);
 - served: gunicorn, 2 workers, the same settings for both apps; the stack's throughput is at
   least 70% of the bare app's, with one keep-alive load generator (wrk) in the same run; and a
-  30-second run at 64 connections has zero errors.
+  30-second run at 64 connections has zero errors. The same stack at ``--log-level WARNING``
+  runs beside them, to print what the INFO request line costs served (no target).
 
 Retired: "the first match costs at most 2x steady state" (``router_bench.py``).
 
@@ -363,24 +364,26 @@ def served(tmp: Path) -> None:
         return
     env = {"APISTACK_STATE_DIR": str(tmp / "state"), "HOME": str(tmp)}
 
-    def start(ini: Path, name: str, globals_: dict[str, str]) -> ServedStack:
-        log = tmp / f"{name}.log"
-        stack = ServedStack(ini, name, globals_, WORKERS, log, env, SERVE_OPTIONS)
+    def start(ini: Path, name: str, globals_: dict[str, str], *extra: str) -> ServedStack:
+        log = tmp / f"{name}{'-'.join(extra)}.log"
+        stack = ServedStack(ini, name, globals_, WORKERS, log, env, [*SERVE_OPTIONS, *extra])
         stack.start()
         return stack
 
     subject = start(INI, "osapi_compute", {})
-    bare: ServedStack | None = None
+    others: list[ServedStack] = []
     try:
         path, body = _server_body(subject)
         (tmp / "body.json").write_bytes(body)
-        bare = start(BARE_INI, "main", {"body_file": str(tmp / "body.json")})
-        _compare(wrk, path, {"bare": bare, "stack": subject})
+        others.append(start(BARE_INI, "main", {"body_file": str(tmp / "body.json")}))
+        # The same stack without its INFO request lines: what the line costs served.
+        others.append(start(INI, "osapi_compute", {}, "--log-level", "WARNING"))
+        _compare(wrk, path, {"bare": others[0], "stack": subject, "quiet": others[1]})
         _long_run(wrk, path, subject)
     finally:
         subject.stop()
-        if bare is not None:
-            bare.stop()
+        for other in others:
+            other.stop()
 
 
 def _connection_split(stack: ServedStack) -> str:
@@ -462,6 +465,12 @@ def _print_served(runs: dict[str, list[ServedRun]]) -> None:
         f"  bare / stack workers' CPU per request {cpu['bare'] / cpu['stack']:5.0%} (no target: "
         "steadier than req/s when other processes share the cores)"
     )
+    if "quiet" in medians:
+        print(
+            f"  the INFO request line served, stack / quiet (the stack at --log-level WARNING): "
+            f"{medians['stack'] / medians['quiet']:.0%} of the throughput, "
+            f"{cpu['stack'] - cpu['quiet']:+.0f} us of workers' CPU per request (no target)"
+        )
 
 
 def _long_run(wrk: str, path: str, stack: ServedStack) -> None:
