@@ -67,15 +67,47 @@ def test_a_warning_is_written_at_once_after_the_lines_before_it(
     assert stream.getvalue() == "first\nsecond\n"
 
 
-def test_a_full_batch_is_written_at_once() -> None:
+def test_a_full_batch_is_written_without_waiting_for_the_interval() -> None:
     stream = Stream()
     handler = BatchedStreamHandler(stream, interval=60, limit=100)
     record = logging.makeLogRecord({"msg": "x" * 60, "levelno": logging.INFO})
     handler.handle(record)
+    time.sleep(INTERVAL)
     assert stream.getvalue() == ""
     handler.handle(record)
-    assert stream.getvalue() == ("x" * 60 + "\n") * 2
+    _wait_for(stream, ("x" * 60 + "\n") * 2)
+    assert stream.writes == 1
     handler.close()
+
+
+class SlowStream(Stream):
+    """A stream whose writes take ``SLOW`` seconds (a full pipe, a slow disk)."""
+
+    def write(self, text: str) -> int:
+        time.sleep(SLOW)
+        return super().write(text)
+
+
+def test_logging_does_not_wait_for_the_flushing_threads_write() -> None:
+    stream = SlowStream()
+    handler = BatchedStreamHandler(stream, INTERVAL)
+    logger = logging.getLogger(f"apistack.test.batching.slow.{id(stream)}")
+    logger.propagate, logger.level = False, logging.INFO
+    logger.addHandler(handler)
+    try:
+        logger.info("first")
+        time.sleep(INTERVAL * 4)  # the flushing thread is now in its slow write
+        started = time.monotonic()
+        for number in range(10):
+            logger.info("more %d", number)
+        assert time.monotonic() - started < SLOW / 2
+        logger.warning("last")  # written at once: after the batch being written, in order
+        assert stream.getvalue() == "".join(
+            ["first\n", *(f"more {number}\n" for number in range(10)), "last\n"]
+        )
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
 
 
 def test_flush_and_close_write_what_is_pending() -> None:
