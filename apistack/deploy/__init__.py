@@ -22,6 +22,7 @@ from apistack.deploy.log_batching import BatchedStreamHandler
 from apistack.deploy.logs import (
     RequestIdLogFilter,
     configure_logging,
+    log_handler,
     logging_request_id,
     track_requests,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "find_config",
     "load_app",
     "load_context",
+    "log_handler",
     "logging_request_id",
     "parse_globals",
     "resolve",

@@ -85,17 +85,22 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         except Exception:
             self.handleError(record)
             return
-        # Handler.handle holds the handler's lock here, as flush and the fork hook do.
-        self._lines.append(line)
-        self._size += len(line)
-        if record.levelno >= logging.WARNING or self._closed:
-            self._write_lines()
-            return
-        if len(self._lines) == 1:
-            self._start_flusher()
-            self._due.set()
-        if self._size >= self.limit and not self._full.is_set():
-            self._full.set()  # the flushing thread writes now, not at the end of the interval
+        self.write_line(line, record.levelno)  # Handler.handle holds the lock: taken again
+
+    def write_line(self, line: str, levelno: int) -> None:
+        """Keep ``line`` (with its terminator); write the batch now when its level or the
+        batch's size asks."""
+        with self.lock:  # type: ignore[union-attr]  # Handler.acquire, one call fewer
+            self._lines.append(line)
+            self._size += len(line)
+            if levelno >= logging.WARNING or self._closed:
+                self._write_lines()
+                return
+            if len(self._lines) == 1:
+                self._start_flusher()
+                self._due.set()
+            if self._size >= self.limit and not self._full.is_set():
+                self._full.set()  # the flushing thread writes now, not after the interval
 
     def flush(self) -> None:
         """Write the pending lines, then flush the stream."""

@@ -9,6 +9,11 @@ the current one of the thread (a ``contextvars`` variable, so threads never see 
 written, so every line logged during a request, by any module, carries the id that the
 ``request_id`` filter gave it (and the client got in ``x-openstack-request-id``); lines
 written outside a request show ``-``.
+
+The handler ``configure_logging`` installs also takes a request line without its record
+(``apistack.filters.log_records.RecordTemplate.log``): while its formatter, format and filter
+are the ones installed here, it writes from the message the line the record would have made,
+and declines otherwise. For the request log that is about half of what the INFO line cost.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from apistack.deploy.log_batching import BatchedStreamHandler
 from apistack.environ import REQUEST_ID_KEY
+from apistack.process import process_id
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -32,11 +38,16 @@ __all__ = [
     "LogLineFormatter",
     "RequestIdLogFilter",
     "configure_logging",
+    "current_request_id",
+    "log_handler",
     "logging_request_id",
     "track_requests",
 ]
 
+#: The line of every record: time, process id, level, logger, request id (``-`` outside a
+#: request), message.
 LOG_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s [%(request_id)s] %(message)s"
+_MSEC_FORMAT = "%s,%03d"  # logging.Formatter.default_msec_format
 
 _ENVIRON: contextvars.ContextVar[WSGIEnvironment | None] = contextvars.ContextVar(
     "apistack_environ", default=None
@@ -59,12 +70,16 @@ class LogLineFormatter(logging.Formatter):
         """:returns: ``asctime`` as ``logging.Formatter`` writes it."""
         if datefmt or not self.default_msec_format:
             return super().formatTime(record, datefmt)
+        return self._asctime(record.created, record.msecs)
+
+    def _asctime(self, created: float, msecs: float) -> str:
+        """With no ``datefmt`` and a ``default_msec_format``: ``asctime`` for that time."""
         second, text = self._second
-        if second != int(record.created):
-            second = int(record.created)
+        if second != int(created):
+            second = int(created)
             text = time.strftime(self.default_time_format, self.converter(second))
             self._second = (second, text)  # one assignment: threads see the old or the new pair
-        return self.default_msec_format % (text, record.msecs)
+        return self.default_msec_format % (text, msecs)  # type: ignore[operator]
 
     def format(self, record: logging.LogRecord) -> str:
         """:returns: the line ``logging.Formatter.format`` would write."""
@@ -86,10 +101,90 @@ class RequestIdLogFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Add the attribute; never drops a record."""
-        environ = _ENVIRON.get()
-        request_id = environ.get(REQUEST_ID_KEY) if environ is not None else None
-        record.request_id = request_id or "-"
+        record.request_id = current_request_id()
         return True
+
+
+def current_request_id() -> str:
+    """:returns: the id of the request the thread is answering, or ``-``."""
+    environ = _ENVIRON.get()
+    request_id = environ.get(REQUEST_ID_KEY) if environ is not None else None
+    return request_id or "-"
+
+
+class _MessageLines(logging.Handler):
+    """What ``configure_logging``'s handlers add: ``write_message``, the ``MessageLines`` of
+    ``apistack.filters.log_records``. A subclass says how a line is written (``write_line``)."""
+
+    terminator: str
+
+    def install(self) -> None:
+        """Take ``LOG_FORMAT`` and the request-id filter: the only set-up whose lines
+        ``write_message`` writes."""
+        self._formatter = LogLineFormatter(LOG_FORMAT)
+        self._request_ids = RequestIdLogFilter()
+        self.setFormatter(self._formatter)
+        self.addFilter(self._request_ids)
+
+    def write_message(self, name: str, levelno: int, levelname: str, message: str) -> bool:
+        """Write the line a record with this message would make, when this handler's
+        formatter (and its format) and filters are still those ``install`` set.
+
+        :returns: False, having written nothing, otherwise.
+        """
+        formatter, filters = self._formatter, self.filters
+        if (
+            self.formatter is not formatter
+            or len(filters) != 1
+            or filters[0] is not self._request_ids
+            or levelno < self.level
+            or type(formatter._style) is not logging.PercentStyle
+            or formatter._style._fmt != LOG_FORMAT
+            or formatter.datefmt
+            or formatter.default_msec_format != _MSEC_FORMAT
+            or not logging.logProcesses
+        ):
+            return False
+        # The line as the record and LOG_FORMAT would make it; the common cases of _asctime
+        # and current_request_id are written out here: in the stack, the two calls cost 2 us.
+        created = time.time()  # msecs as LogRecord (and RecordTemplate) compute them
+        msecs = int((created - int(created)) * 1000)
+        second, text = formatter._second
+        if second == int(created):
+            asctime = f"{text},{msecs:03d}"
+        else:
+            asctime = formatter._asctime(created, msecs)
+        environ = _ENVIRON.get()
+        request_id = (environ.get(REQUEST_ID_KEY) if environ is not None else None) or "-"
+        self.write_line(
+            f"{asctime} {process_id()} {levelname} {name} [{request_id}] {message}"
+            f"{self.terminator}",
+            levelno,
+        )
+        return True
+
+    def write_line(self, line: str, levelno: int) -> None:
+        """Write ``line`` (with its terminator) as ``emit`` writes a record's."""
+        raise NotImplementedError
+
+
+class _StreamLines(logging.StreamHandler, _MessageLines):  # type: ignore[type-arg]
+    """``logging.StreamHandler`` with ``write_message``: each line written at once."""
+
+    def write_line(self, line: str, levelno: int) -> None:
+        """Write ``line`` and flush, as ``emit`` does."""
+        with self.lock:  # type: ignore[union-attr]  # Handler.acquire, one call fewer
+            try:
+                self.stream.write(line)
+                self.flush()
+            except RecursionError:  # as StreamHandler.emit
+                raise
+            except Exception:
+                self.handleError(logging.makeLogRecord({"msg": line, "levelno": levelno}))
+
+
+class _BatchedLines(BatchedStreamHandler, _MessageLines):
+    """``BatchedStreamHandler`` with ``write_message``: its ``write_line`` keeps the line."""
 
 
 def track_requests(app: WSGIApplication) -> WSGIApplication:
@@ -130,9 +225,7 @@ def configure_logging(
         system calls for request lines); 0 writes each line at once.
     :raises ValueError: for an unknown level name.
     """
-    handler = _stream_handler(stream or sys.stderr, batch_interval)
-    handler.setFormatter(LogLineFormatter(LOG_FORMAT))
-    handler.addFilter(RequestIdLogFilter())
+    handler = log_handler(stream, batch_interval)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "apistack", False)]:
         root.removeHandler(old)
@@ -142,7 +235,19 @@ def configure_logging(
     root.setLevel(level.upper() if isinstance(level, str) else level)
 
 
-def _stream_handler(stream: TextIO, batch_interval: float) -> logging.Handler:
-    if batch_interval > 0:
-        return BatchedStreamHandler(stream, batch_interval)
-    return logging.StreamHandler(stream)
+def log_handler(stream: TextIO | None = None, batch_interval: float = 0) -> logging.Handler:
+    """:returns: the handler ``configure_logging`` installs, for a logger of your choosing:
+    ``LOG_FORMAT`` lines with the request id, written to ``stream`` (stderr).
+
+    It takes request lines without their records (``RecordTemplate.log``) while its formatter
+    and filters are the ones it came with.
+
+    :param batch_interval: as for ``configure_logging``.
+    """
+    handler = (
+        _BatchedLines(stream or sys.stderr, batch_interval)
+        if batch_interval > 0
+        else _StreamLines(stream or sys.stderr)
+    )
+    handler.install()
+    return handler

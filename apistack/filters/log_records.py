@@ -9,6 +9,14 @@ goes through the logger's filters and handlers as any other. The process id is r
 process (again in a forked child), not with one system call per record. A deployment that
 installs its own record factory (``logging.setLogRecordFactory``) gets records from that
 factory instead.
+
+``RecordTemplate.log`` goes one step further when the logger's records would reach a single
+handler that writes lines of a fixed shape (``configure_logging``'s: see ``MessageLines``): it
+hands that handler the message and skips the record, the logger's dispatch and the formatter.
+The handler writes the line the record would have made, and declines (``False``, and the
+record goes the standard way) once anything that could change the line is not what it
+expects: another handler anywhere up the logger's chain, a filter on the logger or the
+handler, another formatter or format, a level that drops the record, a record factory.
 """
 
 from __future__ import annotations
@@ -17,13 +25,27 @@ import logging
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from apistack.process import process_id
 
-__all__ = ["RecordTemplate"]
+__all__ = ["MessageLines", "RecordTemplate"]
 
 _new = object.__new__
+
+
+class MessageLines(Protocol):
+    """A handler that can write a record's line from its message alone."""
+
+    def write_message(self, name: str, levelno: int, levelname: str, message: str) -> bool:
+        """Write, now, the line that a record of logger ``name`` at ``levelno`` with
+        ``message`` would make.
+
+        :returns: False, having written nothing, when the handler cannot say that line is
+            the one its filters and formatter would write; the caller then hands it the
+            record.
+        """
+        ...
 
 
 class RecordTemplate:
@@ -43,6 +65,40 @@ class RecordTemplate:
         self.pathname = pathname
         fixed = logging.LogRecord(logger.name, level, pathname, 0, msg, (), None, func)
         self._fixed = dict(vars(fixed))
+        self.levelname = fixed.levelname
+
+    def log(self, args: tuple[Any, ...]) -> None:
+        """Log the record for ``args``, as ``logger.handle(self.record(args))`` would (the
+        logger's level is the caller's to check, as for ``Logger.handle``)."""
+        handler = self._only_handler()
+        if handler is None or not handler.write_message(
+            self.logger.name, self.level, self.levelname, self.msg % args
+        ):
+            self.logger.handle(self.record(args))
+
+    def _only_handler(self) -> MessageLines | None:
+        """:returns: the one handler the records would reach, when it takes messages and
+        nothing on the way (the logger's filters, a record factory) could change or drop a
+        record; otherwise None."""
+        if (
+            self.logger.disabled
+            or self.logger.filters
+            or logging.getLogRecordFactory() is not logging.LogRecord
+        ):
+            return None
+        found: logging.Handler | None = None
+        logger: logging.Logger | None = self.logger
+        while logger is not None:  # as Logger.callHandlers walks the chain
+            if logger.handlers:
+                if found is not None or len(logger.handlers) != 1:
+                    return None
+                found = logger.handlers[0]
+            if not logger.propagate:
+                break
+            logger = logger.parent
+        if found is None or self.level < found.level:
+            return None
+        return found if hasattr(found, "write_message") else None
 
     def record(self, args: tuple[Any, ...]) -> logging.LogRecord:
         """:returns: the record ``logging.LogRecord`` would build for ``args`` now."""

@@ -99,8 +99,9 @@ class RequestLog(Filter):
             time.monotonic() - start,
         )
         # What logger.info does, minus the stack walk that finds the calling line (always this
-        # one) and the record fields that are the same for every line.
-        self.logger.handle(self._records.record(args))
+        # one) and the record fields that are the same for every line; apistack serve's own
+        # handler takes the message without a record (RecordTemplate.log).
+        self._records.log(args)
 
 
 def _content_length(status: str, headers: list[tuple[str, str]]) -> str:
