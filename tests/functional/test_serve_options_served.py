@@ -57,6 +57,29 @@ def test_request_lines_reach_the_server_log(serve_ini: ServeIni, tmp_path: Path)
 
 
 @pytest.mark.parametrize("interval", ["0.05", "0"])
+def test_each_request_line_names_the_request_id_the_client_got(
+    serve_ini: ServeIni, tmp_path: Path, interval: str
+) -> None:
+    options = ["--log-batch-interval", interval]
+    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10)
+    ids = []
+    try:
+        for path in ("/v2.1/flavors/1", "/v2.1/flavors/nope"):
+            conn.request("GET", path, headers={"X-Auth-Token": "demo:demo"})
+            response = conn.getresponse()
+            response.read()
+            ids.append((path, response.status, response.headers["x-openstack-request-id"]))
+    finally:
+        conn.close()
+    stack.stop()  # the workers write what is left as they exit
+    lines = stack.log_path.read_text().splitlines()
+    for path, status, request_id in ids:
+        line = f' INFO apistack.request_log [{request_id}] 127.0.0.1 "GET {path}" status: {status}'
+        assert sum(line in logged for logged in lines) == 1, (line, lines)
+
+
+@pytest.mark.parametrize("interval", ["0.05", "0"])
 def test_request_lines_are_written_while_serving(
     serve_ini: ServeIni, tmp_path: Path, interval: str
 ) -> None:
