@@ -71,8 +71,13 @@ class RecordTemplate:
         """Log the record for ``args``, as ``logger.handle(self.record(args))`` would (the
         logger's level is the caller's to check, as for ``Logger.handle``)."""
         handler = self._only_handler()
+        if handler is not None:
+            try:  # LogRecord.getMessage's steps; a failure is the handler's to report
+                message = str(self.msg) % args if args else str(self.msg)
+            except Exception:
+                handler = None
         if handler is None or not handler.write_message(
-            self.logger.name, self.level, self.levelname, self.msg % args
+            self.logger.name, self.level, self.levelname, message
         ):
             self.logger.handle(self.record(args))
 

@@ -5,6 +5,7 @@ the record the standard way."""
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ MSG = '%s "%s %s" status: %s len: %s microversion: %s time: %.6f'
 ARGS = ("192.0.2.7", "GET", "/v2.1/servers/abc", "200", "1164", "2.1", 0.000123)
 # Times across a second boundary and back: the cached second must follow.
 TIMES = (1_700_000_000.0, 1_700_000_000.999, 1_700_000_001.5004, 1_699_999_999.25)
+NUMBERS = itertools.count()
 
 
 class Clock:
@@ -46,7 +48,7 @@ def logged(
     A test calls ``_alone`` first."""
     stream = io.StringIO()
     handler = log_handler(stream, request.param)
-    logger = logging.getLogger(f"apistack.test.message_lines.{id(stream)}")
+    logger = logging.getLogger(f"apistack.test.message_lines.{next(NUMBERS)}")  # a new one
     logger.level = logging.INFO
     logger.addHandler(handler)
     yield RecordTemplate(logger, logging.INFO, MSG, "RequestLog", __file__), handler, stream
@@ -126,6 +128,30 @@ def test_a_warning_is_written_at_once_after_the_lines_before_it(
     warning.log(ARGS)
     lines = stream.getvalue().splitlines()  # no flush: the warning wrote both
     assert [" INFO " in lines[0], " WARNING " in lines[1]] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("msg", "args"), [("100%% done", ()), ("%s of %s", ("one",))], ids=["no args", "bad args"]
+)
+def test_messages_are_made_as_the_record_makes_them(
+    logged: tuple[RecordTemplate, logging.Handler, io.StringIO],
+    clock: Clock,
+    capsys: pytest.CaptureFixture[str],
+    msg: str,
+    args: tuple[str, ...],
+) -> None:
+    template, handler, stream = _alone(logged)
+    odd = RecordTemplate(template.logger, logging.INFO, msg, "RequestLog", __file__)
+    odd.log(args)  # a message that cannot be made is reported, as logging reports it
+    ours, our_report = _written(handler, stream), _report(capsys)
+    template.logger.handle(odd.record(args))
+    assert (ours, our_report) == (_written(handler, stream), _report(capsys))
+
+
+def _report(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The lines of logging's error report that do not name the calling code."""
+    err = capsys.readouterr().err.splitlines()
+    return [line for line in err if line.startswith(("---", "TypeError", "Message", "Arg"))]
 
 
 class Kept(logging.Handler):
