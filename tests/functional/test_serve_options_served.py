@@ -56,12 +56,17 @@ def test_request_lines_reach_the_server_log(serve_ini: ServeIni, tmp_path: Path)
     assert "microversion: 2.1 time: " in log
 
 
-@pytest.mark.parametrize("interval", ["0.05", "0"])
-def test_each_request_line_names_the_request_id_the_client_got(
-    serve_ini: ServeIni, tmp_path: Path, interval: str
-) -> None:
-    options = ["--log-batch-interval", interval]
-    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+@pytest.fixture(params=["0.05", "0"], ids=["batched", "at once"])
+def logging_stack(
+    request: pytest.FixtureRequest, serve_ini: ServeIni, tmp_path: Path
+) -> ServedStack:
+    """The example served with its log lines written in batches, or each at once."""
+    options = ["--log-batch-interval", request.param]
+    return serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+
+
+def test_each_request_line_names_the_request_id_the_client_got(logging_stack: ServedStack) -> None:
+    stack = logging_stack
     conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10)
     ids = []
     try:
@@ -79,12 +84,8 @@ def test_each_request_line_names_the_request_id_the_client_got(
         assert sum(line in logged for logged in lines) == 1, (line, lines)
 
 
-@pytest.mark.parametrize("interval", ["0.05", "0"])
-def test_request_lines_are_written_while_serving(
-    serve_ini: ServeIni, tmp_path: Path, interval: str
-) -> None:
-    options = ["--log-batch-interval", interval]
-    stack = serve_ini(API_PASTE, globals={"state_dir": str(tmp_path)}, options=options)
+def test_request_lines_are_written_while_serving(logging_stack: ServedStack) -> None:
+    stack = logging_stack
     _two_requests_on_one_connection(stack)
     deadline = time.monotonic() + 5
     while stack.log_path.read_text().count('"GET /v2.1/flavors/1" status: 200') < 2:
