@@ -13,7 +13,8 @@ written outside a request show ``-``.
 The handler ``configure_logging`` installs also takes a request line without its record
 (``apistack.filters.log_records.RecordTemplate.log``): while its formatter, format and filter
 are the ones installed here, it writes from the message the line the record would have made,
-and declines otherwise. For the request log that is about half of what the INFO line cost.
+and declines otherwise. Through the example stack, that took the INFO request line from about
+25 us to about 16 us.
 """
 
 from __future__ import annotations
