@@ -42,9 +42,7 @@ def json_default(value: Any) -> Any:
     :raises TypeError: for anything else, so that a bad result is a server error, not
         silently wrong output.
     """
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, (datetime.date, datetime.time)):
+    if isinstance(value, (datetime.date, datetime.time)):  # datetime is a date
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
