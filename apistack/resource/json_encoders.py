@@ -30,10 +30,18 @@ from collections.abc import Callable, Sequence
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["JSON_ENCODERS", "json_default", "json_encoder", "serialize_json"]
+__all__ = [
+    "DEFAULT_JSON_ENCODER",
+    "JSON_ENCODERS",
+    "json_default",
+    "json_encoder",
+    "serialize_json",
+]
 
 #: The encoder names ``json_encoder`` knows.
 JSON_ENCODERS = ("json", "orjson")
+#: The encoder an API uses unless it names one: ``json.dumps``'s bytes, as nova's.
+DEFAULT_JSON_ENCODER = "json"
 
 
 def json_default(value: Any) -> Any:

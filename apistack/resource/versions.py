@@ -17,6 +17,7 @@ from apistack.environ import (
     JSON_MEDIA_TYPE,
     vendor_media_type,
 )
+from apistack.resource.json_encoders import DEFAULT_JSON_ENCODER
 from apistack.resource.json_encoders import json_encoder as encoder_named
 
 __all__ = [
@@ -249,7 +250,7 @@ class APISettings:
     context_key: str = DEFAULT_CONTEXT_KEY
     support_text: str = DEFAULT_SUPPORT_TEXT
     response_validation: Literal["warn", "error", "ignore"] = "warn"
-    json_encoder: str = "json"
+    json_encoder: str = DEFAULT_JSON_ENCODER
     media_types: tuple[str, ...] = field(init=False)
     #: writes a response body as JSON bytes, by ``json_encoder``.
     encode_json: Callable[[Any], bytes] = field(init=False, compare=False, repr=False)
@@ -263,7 +264,7 @@ class APISettings:
         context_key: str = DEFAULT_CONTEXT_KEY,
         support_text: str = DEFAULT_SUPPORT_TEXT,
         response_validation: Literal["warn", "error", "ignore"] = "warn",
-        json_encoder: str = "json",
+        json_encoder: str = DEFAULT_JSON_ENCODER,
     ) -> None:
         low = _version(min_version) if min_version else None
         high = _version(max_version) if max_version else low

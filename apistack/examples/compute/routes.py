@@ -17,6 +17,7 @@ from apistack.examples.compute.servers import ServersController
 from apistack.examples.compute.versions import VersionsController
 from apistack.examples.compute.views import MAX_LIMIT
 from apistack.resource import APISettings, APIVersionRequest
+from apistack.resource.json_encoders import DEFAULT_JSON_ENCODER
 from apistack.router import APIRouter, RouterConfigError
 
 __all__ = [
@@ -43,7 +44,7 @@ RouteList = tuple[tuple[str, Any], ...]
 def compute_settings(
     max_version: str = DEFAULT_MAX_VERSION,
     context_key: str = DEFAULT_CONTEXT_KEY,
-    json_encoder: str = "json",
+    json_encoder: str = DEFAULT_JSON_ENCODER,
 ) -> APISettings:
     """:returns: the example API's settings: microversions 2.1 to ``max_version``, bodies
     written by ``json_encoder`` (see ``APISettings``).
@@ -121,7 +122,7 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> Any:
         settings = compute_settings(
             local_conf.get("max_version", DEFAULT_MAX_VERSION),
             local_conf.get("context_key", DEFAULT_CONTEXT_KEY),
-            local_conf.get("json_encoder", "json"),
+            local_conf.get("json_encoder", DEFAULT_JSON_ENCODER),
         )
     except ValueError as exc:
         raise RouterConfigError(str(exc)) from None
