@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from apistack.examples.compute.wal_index import WalIndexHeader
 from apistack.process import process_id
@@ -35,8 +37,28 @@ _PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
     "PRAGMA synchronous = NORMAL",
 )
+_RETRY_SECONDS = 0.005  # between attempts to switch to WAL while another connection writes
 # Connections a forked child inherited and must never close (see Link.close).
 _INHERITED: list[sqlite3.Connection] = []
+
+
+def _journal_mode_wal(conn: sqlite3.Connection) -> Any:
+    """Ask for WAL mode, waiting up to the busy timeout while another connection writes.
+
+    Switching a new database to WAL takes an exclusive lock, and SQLite answers "database is
+    locked" at once, without its busy handler, when another connection holds the write lock
+    (it could otherwise deadlock): two workers starting together on a new database, one
+    creating the tables, failed to boot that way. Once one switch is done the mode is kept in
+    the file, and later connections find it without a lock.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "database is locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(_RETRY_SECONDS)
 
 
 class Link:
@@ -92,7 +114,7 @@ class ThreadConnections:
         for pragma in _PRAGMAS:
             conn.execute(pragma)
         # The mode SQLite actually chose: where WAL is refused, the reply names another.
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        mode = _journal_mode_wal(conn)
         return conn, bool(mode) and str(mode[0]).lower() == "wal"
 
     def current(self) -> Link:

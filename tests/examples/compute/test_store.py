@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,26 @@ def test_wal_mode_and_round_trip(tmp_path: Path) -> None:
     assert store.get("a") == record
     mode = sqlite3.connect(store.path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+
+
+def test_a_new_store_opens_while_another_connection_writes_to_it(tmp_path: Path) -> None:
+    # Two workers booting on a new database: one creates the tables (holding the write lock)
+    # while the other switches the file to WAL, which SQLite refuses at once, not after its
+    # busy timeout. The store waits for the write instead of failing to boot.
+    path = tmp_path / "compute.sqlite"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE other (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, writer.execute, ("COMMIT",))
+    release.start()
+    try:
+        store = SQLiteServerStore(tmp_path)
+    finally:
+        release.join()
+        writer.close()
+    store.add(_record("a"))
+    assert store.get("a") is not None
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_several_processes_write_one_store(tmp_path: Path) -> None:
